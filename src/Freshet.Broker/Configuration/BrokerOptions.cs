@@ -1,0 +1,91 @@
+namespace Freshet.Broker.Configuration;
+
+/// <summary>
+/// The broker's settings, one property per Kafka broker config (the Kafka name is in each
+/// comment). Defaults are Kafka's, except where Freshet's zero-configuration start differs
+/// (loopback listener, ./data). Values are checked by <c>BrokerOptionsValidator</c>.
+/// </summary>
+public sealed class BrokerOptions
+{
+    /// <summary>node.id</summary>
+    public int NodeId { get; set; } = 1;
+
+    /// <summary>listeners: host and port the broker binds; port 0 picks a free port.</summary>
+    public string ListenHost { get; set; } = "127.0.0.1";
+
+    public int ListenPort { get; set; } = 9092;
+
+    /// <summary>advertised.listeners: what Metadata tells clients; null means the bound address.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    public int? AdvertisedPort { get; set; }
+
+    /// <summary>log.dirs (log.dir)</summary>
+    public IList<string> LogDirs { get; set; } = ["./data"];
+
+    /// <summary>cluster id written to meta.properties on first start; generated when null.</summary>
+    public string? ClusterId { get; set; }
+
+    /// <summary>num.partitions</summary>
+    public int NumPartitions { get; set; } = 1;
+
+    /// <summary>default.replication.factor</summary>
+    public short DefaultReplicationFactor { get; set; } = 1;
+
+    /// <summary>auto.create.topics.enable</summary>
+    public bool AutoCreateTopicsEnable { get; set; } = true;
+
+    /// <summary>message.max.bytes: largest record batch accepted, after compression.</summary>
+    public int MessageMaxBytes { get; set; } = 1048588;
+
+    /// <summary>socket.request.max.bytes: largest request frame, checked before it is buffered.</summary>
+    public int SocketRequestMaxBytes { get; set; } = 104857600;
+
+    /// <summary>queued.max.requests: requests read ahead on one connection before reading pauses.</summary>
+    public int QueuedMaxRequests { get; set; } = 500;
+
+    /// <summary>max.connections</summary>
+    public int MaxConnections { get; set; } = int.MaxValue;
+
+    /// <summary>fetch.max.bytes (broker side cap on a whole fetch response)</summary>
+    public int FetchMaxBytes { get; set; } = 57671680;
+
+    /// <summary>log.segment.bytes</summary>
+    public int LogSegmentBytes { get; set; } = 1073741824;
+
+    /// <summary>log.roll.ms (log.roll.hours = 168)</summary>
+    public long LogRollMs { get; set; } = 168L * 60 * 60 * 1000;
+
+    /// <summary>log.index.interval.bytes</summary>
+    public int LogIndexIntervalBytes { get; set; } = 4096;
+
+    /// <summary>log.index.size.max.bytes</summary>
+    public int LogIndexSizeMaxBytes { get; set; } = 10485760;
+
+    /// <summary>log.retention.ms (log.retention.hours = 168)</summary>
+    public long LogRetentionMs { get; set; } = 168L * 60 * 60 * 1000;
+
+    /// <summary>log.retention.bytes</summary>
+    public long LogRetentionBytes { get; set; } = -1;
+
+    /// <summary>log.cleanup.policy</summary>
+    public string LogCleanupPolicy { get; set; } = "delete";
+
+    /// <summary>log.message.timestamp.type: CreateTime or LogAppendTime.</summary>
+    public string LogMessageTimestampType { get; set; } = "CreateTime";
+
+    /// <summary>compression.type: producer keeps what the producer sent.</summary>
+    public string CompressionType { get; set; } = "producer";
+
+    /// <summary>log.flush.interval.messages: fsync after this many messages (Long.MaxValue leaves it to the OS).</summary>
+    public long LogFlushIntervalMessages { get; set; } = long.MaxValue;
+
+    /// <summary>min.insync.replicas</summary>
+    public int MinInsyncReplicas { get; set; } = 1;
+
+    /// <summary>
+    /// Settings given by name (file, command line or environment) that Freshet accepts but
+    /// does not act on yet, kept so DescribeConfigs shows what the operator set.
+    /// </summary>
+    public IDictionary<string, string> OtherSettings { get; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
+}

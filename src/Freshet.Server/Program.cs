@@ -1,0 +1,1 @@
+namespace Freshet.Server; internal static class Program { private static int Main() => 0; }

@@ -1,0 +1,1 @@
+namespace Freshet.ProtocolGen; internal static class Program { private static int Main(string[] args) => args.Length; }
