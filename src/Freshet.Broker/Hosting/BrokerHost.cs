@@ -1,5 +1,13 @@
+using System.Diagnostics;
 using System.Net;
 using Freshet.Broker.Configuration;
+using Freshet.Broker.Diagnostics;
+using Freshet.Broker.Handlers;
+using Freshet.Broker.Network;
+using Freshet.Broker.Replication;
+using Freshet.Broker.Requests;
+using Freshet.Broker.Topics;
+using Freshet.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Freshet.Broker.Hosting;
@@ -10,29 +18,144 @@ namespace Freshet.Broker.Hosting;
 /// </summary>
 public sealed class BrokerHost : IAsyncDisposable
 {
-    private BrokerHost(BrokerOptions options, IPEndPoint boundEndPoint)
+    // Kafka's log.flush.offset.checkpoint.interval.ms.
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(60);
+
+    private readonly LogManager _logs;
+    private readonly KafkaListener _listener;
+    private readonly Timer _checkpointTimer;
+    private readonly ILogger _logger;
+    private int _stopped;
+
+    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, KafkaListener listener, ILogger logger)
     {
         Options = options;
-        BoundEndPoint = boundEndPoint;
+        Node = node;
+        _logs = logs;
+        _listener = listener;
+        _logger = logger;
+        _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
     }
 
     public BrokerOptions Options { get; }
 
+    internal BrokerNode Node { get; }
+
     /// <summary>The address the listener is bound to (the real port when 0 was asked for).</summary>
-    public IPEndPoint BoundEndPoint { get; }
+    public IPEndPoint BoundEndPoint => _listener.BoundEndPoint;
 
     /// <summary>host:port as advertised to clients.</summary>
-    public string BootstrapServers => $"{Options.AdvertisedHost ?? Options.ListenHost}:{Options.AdvertisedPort ?? BoundEndPoint.Port}";
+    public string BootstrapServers => $"{Node.Host}:{Node.Port}";
 
-    public static Task<BrokerHost> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    public string ClusterId => Node.ClusterId;
+
+    public static async Task<BrokerHost> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
     {
-        _ = loggerFactory;
-        cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(new BrokerHost(options, new IPEndPoint(IPAddress.Loopback, options.ListenPort)));
+        var started = Stopwatch.GetTimestamp();
+        var logger = loggerFactory.CreateLogger("Freshet.Broker");
+        var logDirs = options.LogDirs.Select(Path.GetFullPath).ToList();
+        var logs = new LogManager(
+            new LogManagerOptions
+            {
+                LogDirs = logDirs,
+                DefaultConfig = LogConfigs.For(options, new Dictionary<string, string>()),
+                NodeId = options.NodeId,
+                ClusterId = options.ClusterId,
+            },
+            loggerFactory);
+        KafkaListener? listener = null;
+        try
+        {
+            var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
+            catalog.Load();
+            var replicas = new ReplicaManager(logs, options);
+            replicas.LoadPartitions(catalog.Snapshot());
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var endPoint = new IPEndPoint(await ResolveAsync(options.ListenHost, cancellationToken).ConfigureAwait(false), options.ListenPort);
+            listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
+            var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
+
+            var admin = new TopicAdmin(catalog, replicas, options, logger);
+            HandlerRegistry? registry = null;
+            registry = new HandlerRegistry(
+            [
+                new ProduceHandler(catalog, replicas, TimeProvider.System),
+                new FetchHandler(catalog, replicas, options),
+                new ListOffsetsHandler(replicas),
+                new MetadataHandler(node, catalog, admin, options),
+                new DescribeConfigsHandler(catalog, options),
+                new ApiVersionsHandler(() => registry!),
+                new CreateTopicsHandler(admin, options, options.NodeId),
+                new DeleteTopicsHandler(catalog, admin),
+            ]);
+            listener.Start(new RequestDispatcher(registry, logger));
+
+            var host = new BrokerHost(options, node, logs, listener, logger);
+            BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
+            BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
+            return host;
+        }
+        catch
+        {
+            if (listener is not null)
+            {
+                await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            logs.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>Stops accepting, drains connections, flushes and closes the logs.</summary>
-    public Task StopAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(host))
+        {
+            return IPAddress.Any;
+        }
+        if (IPAddress.TryParse(host, out var address))
+        {
+            return address;
+        }
+        var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
+        return addresses.Length > 0 ? addresses[0] : throw new InvalidOperationException($"Listener host '{host}' does not resolve to an address.");
+    }
+
+    private static string AdvertisedHost(BrokerOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.AdvertisedHost))
+        {
+            return options.AdvertisedHost;
+        }
+        // A wildcard bind is not an address a client can dial; Kafka advertises the host name then.
+        return string.IsNullOrEmpty(options.ListenHost) || options.ListenHost is "0.0.0.0" or "::" ? Dns.GetHostName() : options.ListenHost;
+    }
+
+    private void Checkpoint()
+    {
+        try
+        {
+            _logs.CheckpointAll();
+        }
+        catch (IOException ex)
+        {
+            BrokerLog.CheckpointFailed(_logger, ex.Message);
+        }
+    }
+
+    /// <summary>Stops accepting, closes connections, flushes and closes the logs.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        await _listener.DisposeAsync().ConfigureAwait(false);
+        _logs.Dispose();
+        BrokerLog.Stopped(_logger);
+    }
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 }

@@ -1,0 +1,99 @@
+using Freshet.Broker.Configuration;
+using Freshet.Broker.Requests;
+using Freshet.Broker.Topics;
+using Freshet.Protocol.Messages;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>CreateTopics: partitions, replication factor or explicit assignments, configs, validate-only.</summary>
+internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions options, int nodeId) : ApiHandler<CreateTopicsRequest>
+{
+    private const short FirstVersionWithDetails = 5;
+
+    public override ApiKey Key => ApiKey.CreateTopics;
+
+    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)
+    {
+        var response = new CreateTopicsResponse();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        foreach (var topic in request.Topics)
+        {
+            if (!seen.Add(topic.Name))
+            {
+                continue;
+            }
+            var result = duplicates.Contains(topic.Name)
+                ? TopicResult.Fail(ErrorCode.InvalidRequest, $"Topic '{topic.Name}' appears more than once in the request.")
+                : Create(topic, request.ValidateOnly);
+            response.Topics.Add(Describe(topic.Name, result, context.ApiVersion));
+        }
+        return ValueTask.FromResult<IResponseMessage?>(response);
+    }
+
+    private TopicResult Create(CreateTopicsRequest.CreatableTopic topic, bool validateOnly)
+    {
+        var partitions = topic.NumPartitions;
+        var replicationFactor = topic.ReplicationFactor;
+        if (topic.Assignments.Count > 0)
+        {
+            if (partitions != -1 || replicationFactor != -1)
+            {
+                return TopicResult.Fail(ErrorCode.InvalidRequest, "Both replica assignments and partition count or replication factor were given.");
+            }
+            var indexes = topic.Assignments.Select(a => a.PartitionIndex).OrderBy(i => i).ToList();
+            if (!indexes.SequenceEqual(Enumerable.Range(0, indexes.Count)))
+            {
+                return TopicResult.Fail(ErrorCode.InvalidReplicaAssignment, "Partition indexes of the assignment must be 0 to n-1.");
+            }
+            foreach (var assignment in topic.Assignments)
+            {
+                if (assignment.BrokerIds.Count == 0 || assignment.BrokerIds.Any(id => id != nodeId) || assignment.BrokerIds.Distinct().Count() != assignment.BrokerIds.Count)
+                {
+                    return TopicResult.Fail(ErrorCode.InvalidReplicaAssignment, $"Partition {assignment.PartitionIndex} must be assigned to broker {nodeId}, the only broker.");
+                }
+            }
+            partitions = topic.Assignments.Count;
+            replicationFactor = 1;
+        }
+        var configs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var config in topic.Configs)
+        {
+            if (config.Value is null)
+            {
+                return TopicResult.Fail(ErrorCode.InvalidConfig, $"Config '{config.Name}' has a null value.");
+            }
+            configs[config.Name] = config.Value;
+        }
+        return admin.Create(topic.Name, partitions, replicationFactor, configs, validateOnly);
+    }
+
+    private CreateTopicsResponse.CreatableTopicResult Describe(string name, TopicResult result, short version)
+    {
+        var described = new CreateTopicsResponse.CreatableTopicResult
+        {
+            Name = name,
+            ErrorCode = (short)result.Error,
+            ErrorMessage = result.Message,
+        };
+        if (result.Topic is { } topic && version >= FirstVersionWithDetails)
+        {
+            described.TopicId = topic.Id;
+            described.NumPartitions = topic.PartitionCount;
+            described.ReplicationFactor = 1;
+            described.Configs = [];
+            foreach (var entry in TopicConfigDefinitions.Describe(options, topic.ConfigOverrides))
+            {
+                described.Configs.Add(new CreateTopicsResponse.CreatableTopicConfigs
+                {
+                    Name = entry.Name,
+                    Value = entry.Value,
+                    ReadOnly = false,
+                    ConfigSource = (sbyte)ConfigSources.ToKafka(entry.Source),
+                    IsSensitive = false,
+                });
+            }
+        }
+        return described;
+    }
+}

@@ -1,0 +1,62 @@
+using Freshet.Broker.Requests;
+using Freshet.Broker.Topics;
+using Freshet.Protocol.Messages;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>DeleteTopics: by name (all versions) or by topic id (v6+).</summary>
+internal sealed class DeleteTopicsHandler(TopicCatalog catalog, TopicAdmin admin) : ApiHandler<DeleteTopicsRequest>
+{
+    private const short FirstVersionWithTopicStates = 6;
+
+    public override ApiKey Key => ApiKey.DeleteTopics;
+
+    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
+    {
+        var response = new DeleteTopicsResponse();
+        if (context.ApiVersion < FirstVersionWithTopicStates)
+        {
+            foreach (var name in request.TopicNames)
+            {
+                response.Responses.Add(Delete(name));
+            }
+        }
+        else
+        {
+            foreach (var state in request.Topics)
+            {
+                if (state.Name is { } name)
+                {
+                    response.Responses.Add(Delete(name));
+                }
+                else if (catalog.TryGet(state.TopicId, out var topic))
+                {
+                    response.Responses.Add(Delete(topic.Name));
+                }
+                else
+                {
+                    response.Responses.Add(new DeleteTopicsResponse.DeletableTopicResult
+                    {
+                        Name = null,
+                        TopicId = state.TopicId,
+                        ErrorCode = (short)ErrorCode.UnknownTopicId,
+                        ErrorMessage = $"No topic has id {state.TopicId}.",
+                    });
+                }
+            }
+        }
+        return ValueTask.FromResult<IResponseMessage?>(response);
+    }
+
+    private DeleteTopicsResponse.DeletableTopicResult Delete(string name)
+    {
+        var result = admin.Delete(name);
+        return new DeleteTopicsResponse.DeletableTopicResult
+        {
+            Name = name,
+            TopicId = result.Topic?.Id ?? default,
+            ErrorCode = (short)result.Error,
+            ErrorMessage = result.Message,
+        };
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using Freshet.Broker.Configuration;
+using Freshet.Broker.Replication;
+using Freshet.Broker.Requests;
+using Freshet.Broker.Topics;
+using Freshet.Protocol.Messages;
+using Freshet.Protocol.Primitives;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>
+/// Fetch: reads whole batches from each partition up to the high watermark within the
+/// per-partition and per-request byte limits. When less than min_bytes is available the
+/// request waits, up to max_wait_ms, and is woken by the next append to any of its partitions.
+/// Fetch sessions (KIP-227) are declined by answering session id 0, so clients send full
+/// fetch requests, which Kafka allows.
+/// </summary>
+internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options) : ApiHandler<FetchRequest>
+{
+    private const short FirstVersionWithTopicIds = 13;
+    private const byte ReadCommitted = 1;
+
+    public override ApiKey Key => ApiKey.Fetch;
+
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, FetchRequest request)
+    {
+        if (request.SessionId != 0)
+        {
+            return new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound };
+        }
+        var useTopicIds = context.ApiVersion >= FirstVersionWithTopicIds;
+        var targets = Resolve(request, useTopicIds);
+        var maxBytes = Math.Min(context.ApiVersion >= 3 ? request.MaxBytes : int.MaxValue, options.FetchMaxBytes);
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * Math.Max(0, request.MaxWaitMs) / 1000;
+
+        while (true)
+        {
+            // Take the wake-up signals before reading, so an append that lands after the read
+            // still ends the wait.
+            var signals = new List<Task>(targets.Count + 1);
+            foreach (var target in targets)
+            {
+                if (target.Partition is { } partition)
+                {
+                    signals.Add(partition.NextAppend);
+                }
+            }
+            var reads = ReadAll(targets, maxBytes, out var totalBytes, out var anyError);
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (totalBytes >= request.MinBytes || anyError || remaining <= TimeSpan.Zero || signals.Count == 0)
+            {
+                return BuildResponse(context, request, targets, reads, useTopicIds);
+            }
+            signals.Add(Task.Delay(remaining, context.Closing));
+            await Task.WhenAny(signals).ConfigureAwait(false);
+            context.Closing.ThrowIfCancellationRequested();
+        }
+    }
+
+    private List<FetchTarget> Resolve(FetchRequest request, bool useTopicIds)
+    {
+        var targets = new List<FetchTarget>();
+        foreach (var topic in request.Topics)
+        {
+            TopicDefinition? definition;
+            var known = useTopicIds ? catalog.TryGet(topic.TopicId, out definition) : catalog.TryGet(topic.Topic, out definition);
+            foreach (var wanted in topic.Partitions)
+            {
+                Partition? partition = null;
+                var error = ErrorCode.None;
+                if (!known)
+                {
+                    error = useTopicIds ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
+                }
+                else if (!replicas.TryGetPartition(definition!.Name, wanted.Partition, out partition))
+                {
+                    error = ErrorCode.UnknownTopicOrPartition;
+                }
+                targets.Add(new FetchTarget(topic.Topic, topic.TopicId, wanted.Partition, wanted.FetchOffset, wanted.PartitionMaxBytes, partition, error));
+            }
+        }
+        return targets;
+    }
+
+    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, out int totalBytes, out bool anyError)
+    {
+        var reads = new FetchRead[targets.Count];
+        totalBytes = 0;
+        anyError = false;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (target.Error != ErrorCode.None || target.Partition is null)
+            {
+                reads[i] = new FetchRead(target.Error, null);
+                anyError = true;
+                continue;
+            }
+            var budget = Math.Min(target.PartitionMaxBytes, maxBytes - totalBytes);
+            var log = target.Partition.Log;
+            try
+            {
+                // KIP-74: the first batch of the response is returned even when it is larger
+                // than the limits, so a consumer can never be stuck behind one large batch.
+                var result = log.Read(target.FetchOffset, Math.Max(0, budget), log.HighWatermark, minOneBatch: totalBytes == 0);
+                totalBytes += result.Records.Length;
+                reads[i] = new FetchRead(ErrorCode.None, result);
+            }
+            catch (OffsetOutOfRangeException)
+            {
+                reads[i] = new FetchRead(ErrorCode.OffsetOutOfRange, null);
+                anyError = true;
+            }
+        }
+        return reads;
+    }
+
+    private static FetchResponse BuildResponse(RequestContext context, FetchRequest request, List<FetchTarget> targets, FetchRead[] reads, bool useTopicIds)
+    {
+        var response = new FetchResponse();
+        FetchResponse.FetchableTopicResponse? current = null;
+        for (var i = 0; i < targets.Count; i++)
+        {
+            var target = targets[i];
+            if (current is null || (useTopicIds ? current.TopicId != target.TopicId : current.Topic != target.Topic))
+            {
+                current = new FetchResponse.FetchableTopicResponse { Topic = target.Topic, TopicId = target.TopicId };
+                response.Responses.Add(current);
+            }
+            current.Partitions.Add(Describe(context, request, target, reads[i]));
+        }
+        return response;
+    }
+
+    private static FetchResponse.PartitionData Describe(RequestContext context, FetchRequest request, FetchTarget target, FetchRead read)
+    {
+        var data = new FetchResponse.PartitionData
+        {
+            PartitionIndex = target.PartitionIndex,
+            ErrorCode = (short)read.Error,
+            HighWatermark = -1,
+            LastStableOffset = -1,
+            LogStartOffset = -1,
+            AbortedTransactions = request.IsolationLevel == ReadCommitted ? [] : null,
+        };
+        if (target.Partition is { } partition)
+        {
+            var log = partition.Log;
+            data.HighWatermark = log.HighWatermark;
+            data.LastStableOffset = log.HighWatermark;
+            data.LogStartOffset = log.LogStartOffset;
+        }
+        if (read.Result is { Records.Length: > 0 } result)
+        {
+            var buffer = context.RentBuffer(result.Records.Length);
+            var copied = result.Records.CopyTo(buffer);
+            data.Records = buffer.AsMemory(0, copied);
+        }
+        else
+        {
+            data.Records = ReadOnlyMemory<byte>.Empty;
+        }
+        return data;
+    }
+
+    private sealed record FetchTarget(string Topic, KafkaUuid TopicId, int PartitionIndex, long FetchOffset, int PartitionMaxBytes, Partition? Partition, ErrorCode Error);
+
+    private readonly record struct FetchRead(ErrorCode Error, LogReadResult? Result);
+}

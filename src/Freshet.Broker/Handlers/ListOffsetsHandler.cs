@@ -1,0 +1,73 @@
+using Freshet.Broker.Replication;
+using Freshet.Broker.Requests;
+using Freshet.Protocol.Messages;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>
+/// ListOffsets: earliest (-2), latest (-1), the record with the largest timestamp (-3), or the
+/// first offset whose timestamp is at or after a given time (via the time index).
+/// </summary>
+internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<ListOffsetsRequest>
+{
+    public const long Latest = -1;
+    public const long Earliest = -2;
+    public const long MaxTimestamp = -3;
+    public const long EarliestLocal = -4;
+    public const long LatestTiered = -5;
+
+    public override ApiKey Key => ApiKey.ListOffsets;
+
+    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, ListOffsetsRequest request)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (var topic in request.Topics)
+        {
+            var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
+            foreach (var wanted in topic.Partitions)
+            {
+                topicResponse.Partitions.Add(Lookup(topic.Name, wanted, context.ApiVersion));
+            }
+            response.Topics.Add(topicResponse);
+        }
+        return ValueTask.FromResult<IResponseMessage?>(response);
+    }
+
+    private ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition wanted, short version)
+    {
+        var result = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = wanted.PartitionIndex };
+        if (!replicas.TryGetPartition(topic, wanted.PartitionIndex, out var partition))
+        {
+            result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+            return result;
+        }
+        var log = partition.Log;
+        TimestampOffset? found = wanted.Timestamp switch
+        {
+            Earliest => new TimestampOffset(-1, log.LogStartOffset),
+            Latest => new TimestampOffset(-1, log.HighWatermark),
+            MaxTimestamp => log.LatestTimestamp(),
+            // Every segment is local, so the earliest local offset is the log start offset.
+            EarliestLocal => new TimestampOffset(-1, log.LogStartOffset),
+            // Nothing is tiered: there is no tiered offset to report.
+            LatestTiered => null,
+            _ when wanted.Timestamp < 0 => null,
+            _ => log.FindOffsetByTimestamp(wanted.Timestamp),
+        };
+        if (wanted.Timestamp < LatestTiered)
+        {
+            result.ErrorCode = (short)ErrorCode.InvalidRequest;
+            return result;
+        }
+        result.Timestamp = found?.Timestamp ?? -1;
+        result.Offset = found?.Offset ?? -1;
+        result.LeaderEpoch = found is null ? -1 : partition.LeaderEpoch;
+        if (version == 0)
+        {
+            // Version 0 answers with a list of offsets; an unknown time gives an empty list.
+            result.OldStyleOffsets = found is { } hit ? [hit.Offset] : [];
+        }
+        return result;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.InteropServices;
+using Freshet.Broker.Replication;
+using Freshet.Broker.Requests;
+using Freshet.Broker.Topics;
+using Freshet.Protocol.Messages;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>
+/// Produce: validates each partition's batches and appends them to the leader's log. The
+/// batches stay as the producer sent them (compressed, untouched records); only base offset,
+/// leader epoch and, for LogAppendTime topics, the timestamp are rewritten. With acks=0 no
+/// response is sent; with one replica acks=1 and acks=all are complete after the append.
+/// </summary>
+internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas, TimeProvider clock) : ApiHandler<ProduceRequest>
+{
+    public override ApiKey Key => ApiKey.Produce;
+
+    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, ProduceRequest request)
+    {
+        var validAcks = request.Acks is 0 or 1 or -1;
+        var response = new ProduceResponse();
+        foreach (var topicData in request.TopicData)
+        {
+            var topicResponse = new ProduceResponse.TopicProduceResponse { Name = topicData.Name };
+            foreach (var partitionData in topicData.PartitionData)
+            {
+                var result = validAcks
+                    ? Append(topicData.Name, partitionData, context.ApiVersion)
+                    : PartitionResult.Failed(ErrorCode.InvalidRequiredAcks, $"Acks must be -1, 0 or 1, not {request.Acks}.");
+                topicResponse.PartitionResponses.Add(result.ToResponse(partitionData.Index));
+            }
+            response.Responses.Add(topicResponse);
+        }
+        return ValueTask.FromResult<IResponseMessage?>(request.Acks == 0 && validAcks ? null : response);
+    }
+
+    private PartitionResult Append(string topicName, ProduceRequest.PartitionProduceData data, short version)
+    {
+        if (!catalog.TryGet(topicName, out var topic) || !replicas.TryGetPartition(topicName, data.Index, out var partition))
+        {
+            return PartitionResult.Failed(ErrorCode.UnknownTopicOrPartition, $"This server does not host {topicName}-{data.Index}.");
+        }
+        if (topic.IsInternal)
+        {
+            return PartitionResult.Failed(ErrorCode.InvalidTopicException, $"Clients may not write to the internal topic {topicName}.");
+        }
+        if (data.Records is not { Length: > 0 } records)
+        {
+            return PartitionResult.Failed(ErrorCode.CorruptMessage, "The request carries no record batch.");
+        }
+        // The frame buffer belongs to this request and nothing else reads it, so the batches
+        // can be rewritten where they lie instead of being copied.
+        var batches = MemoryMarshal.AsMemory(records);
+        var check = ProduceValidation.Validate(batches, partition.Log.Config, version, clock);
+        if (check.Error != ErrorCode.None)
+        {
+            return PartitionResult.Failed(check.Error, check.Message);
+        }
+        try
+        {
+            var info = partition.AppendAsLeader(check.Batches.Span);
+            return new PartitionResult(ErrorCode.None, null, info.FirstOffset, check.LogAppendTime ?? -1, partition.Log.LogStartOffset);
+        }
+        catch (IOException ex)
+        {
+            return PartitionResult.Failed(ErrorCode.KafkaStorageError, ex.Message);
+        }
+    }
+
+    private readonly record struct PartitionResult(ErrorCode Error, string? Message, long BaseOffset, long LogAppendTime, long LogStartOffset)
+    {
+        public static PartitionResult Failed(ErrorCode error, string? message) => new(error, message, -1, -1, -1);
+
+        public ProduceResponse.PartitionProduceResponse ToResponse(int index) => new()
+        {
+            Index = index,
+            ErrorCode = (short)Error,
+            ErrorMessage = Message,
+            BaseOffset = BaseOffset,
+            LogAppendTimeMs = LogAppendTime,
+            LogStartOffset = LogStartOffset,
+        };
+    }
+}

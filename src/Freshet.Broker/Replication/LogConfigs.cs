@@ -1,0 +1,32 @@
+using System.Globalization;
+using Freshet.Broker.Configuration;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Replication;
+
+/// <summary>A topic's log settings: its overrides on top of the broker's log.* defaults.</summary>
+internal static class LogConfigs
+{
+    public static LogConfig For(BrokerOptions broker, IReadOnlyDictionary<string, string> overrides)
+    {
+        long Long(string key, long fallback) =>
+            overrides.TryGetValue(key, out var text) ? long.Parse(text, CultureInfo.InvariantCulture) : fallback;
+        int Int(string key, int fallback) =>
+            overrides.TryGetValue(key, out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+        string Text(string key, string fallback) => overrides.TryGetValue(key, out var text) ? text : fallback;
+
+        return new LogConfig
+        {
+            SegmentBytes = Int("segment.bytes", broker.LogSegmentBytes),
+            SegmentMs = Long("segment.ms", broker.LogRollMs),
+            IndexIntervalBytes = Int("index.interval.bytes", broker.LogIndexIntervalBytes),
+            SegmentIndexBytes = Int("segment.index.bytes", broker.LogIndexSizeMaxBytes),
+            RetentionMs = Long("retention.ms", broker.LogRetentionMs),
+            RetentionBytes = Long("retention.bytes", broker.LogRetentionBytes),
+            FlushIntervalMessages = Long("flush.messages", broker.LogFlushIntervalMessages),
+            MaxMessageBytes = Int("max.message.bytes", broker.MessageMaxBytes),
+            CleanupPolicy = Text("cleanup.policy", broker.LogCleanupPolicy),
+            LogAppendTime = string.Equals(Text("message.timestamp.type", broker.LogMessageTimestampType), "LogAppendTime", StringComparison.Ordinal),
+        };
+    }
+}

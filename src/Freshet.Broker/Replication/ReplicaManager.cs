@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using Freshet.Broker.Configuration;
+using Freshet.Broker.Topics;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Replication;
+
+/// <summary>The partitions this broker hosts, each backed by a log from the <see cref="LogManager"/>.</summary>
+internal sealed class ReplicaManager(LogManager logs, BrokerOptions options)
+{
+    private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
+
+    public int PartitionCount => _partitions.Count;
+
+    public LogConfig LogConfigFor(TopicDefinition topic) => LogConfigs.For(options, topic.ConfigOverrides);
+
+    /// <summary>Opens the logs of every known topic, creating any that a crash left without a directory.</summary>
+    public void LoadPartitions(IReadOnlyList<TopicDefinition> topics)
+    {
+        var byTopic = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        logs.LoadLogs(tp => byTopic.TryGetValue(tp.Topic, out var topic) ? LogConfigFor(topic) : LogConfigs.For(options, new Dictionary<string, string>()));
+        foreach (var topic in topics)
+        {
+            CreatePartitions(topic);
+        }
+    }
+
+    public IReadOnlyList<Partition> CreatePartitions(TopicDefinition topic)
+    {
+        var config = LogConfigFor(topic);
+        var created = new List<Partition>(topic.PartitionCount);
+        for (var index = 0; index < topic.PartitionCount; index++)
+        {
+            var id = new TopicPartition(topic.Name, index);
+            var log = logs.TryGetLog(id, out var existing) ? existing : logs.CreateLog(id, topic.Id, config);
+            var partition = _partitions.GetOrAdd(id, _ => new Partition(id, topic.Id, log));
+            created.Add(partition);
+        }
+        return created;
+    }
+
+    public void DeletePartitions(TopicDefinition topic)
+    {
+        for (var index = 0; index < topic.PartitionCount; index++)
+        {
+            var id = new TopicPartition(topic.Name, index);
+            if (_partitions.TryRemove(id, out _))
+            {
+                logs.DeleteLog(id);
+            }
+        }
+    }
+
+    public bool TryGetPartition(string topic, int partition, [NotNullWhen(true)] out Partition? result) =>
+        _partitions.TryGetValue(new TopicPartition(topic, partition), out result);
+}
