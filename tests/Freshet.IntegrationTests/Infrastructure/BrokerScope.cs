@@ -1,0 +1,51 @@
+using Freshet.Embedded;
+
+namespace Freshet.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// An embedded broker over a data directory that outlives it, so a test can stop the broker
+/// and start a new one on the same data, as a restart does.
+/// </summary>
+public sealed class BrokerScope : IAsyncDisposable
+{
+    private readonly TempDirectory _data = new();
+    private readonly Dictionary<string, string> _settings;
+
+    private BrokerScope(Dictionary<string, string> settings) => _settings = settings;
+
+    public EmbeddedBroker Broker { get; private set; } = null!;
+
+    public string BootstrapServers => Broker.BootstrapServers;
+
+    public string DataDirectory => _data.Path;
+
+    public static async Task<BrokerScope> StartAsync(IDictionary<string, string>? settings = null)
+    {
+        var scope = new BrokerScope(new Dictionary<string, string>(settings ?? new Dictionary<string, string>()));
+        scope.Broker = await scope.StartBrokerAsync();
+        return scope;
+    }
+
+    private Task<EmbeddedBroker> StartBrokerAsync()
+    {
+        var options = new EmbeddedBrokerOptions { DataDirectory = _data.Path };
+        foreach (var (key, value) in _settings)
+        {
+            options.Settings[key] = value;
+        }
+        return EmbeddedBroker.StartAsync(options);
+    }
+
+    /// <summary>Stops the broker cleanly and starts a new one on the same data directory.</summary>
+    public async Task RestartAsync()
+    {
+        await Broker.DisposeAsync();
+        Broker = await StartBrokerAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Broker.DisposeAsync();
+        _data.Dispose();
+    }
+}
