@@ -1,0 +1,24 @@
+using System.Buffers;
+using System.IO.Compression;
+
+namespace Freshet.Protocol.Compression;
+
+/// <summary>gzip (RFC 1952), codec 1. Decoding accepts concatenated members as Java's GZIPInputStream does.</summary>
+internal static class GzipCodec
+{
+    public static void Compress(ReadOnlySpan<byte> source, IBufferWriter<byte> output)
+    {
+        using var sink = new BufferWriterStream(output);
+        using (var gzip = new GZipStream(sink, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(source);
+        }
+    }
+
+    public static CompressionError Decompress(ReadOnlySpan<byte> source, IBufferWriter<byte> output, int maxBytes) =>
+        SpanStream.Read(source, (output, maxBytes), static (stream, state) =>
+        {
+            using var gzip = new GZipStream(stream, CompressionMode.Decompress);
+            return BoundedDrain.Drain(gzip, state.output, state.maxBytes);
+        });
+}
