@@ -61,7 +61,7 @@ public static class CompressionCodecs
         }
         // The codec libraries report malformed input with exceptions of their own choosing; all of
         // them mean the same thing here: the sender's bytes are not a valid payload.
-        catch (Exception ex) when (ex is IOException or ZstdException or ArgumentException or InvalidOperationException
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ZstdException or ArgumentException or InvalidOperationException
             or IndexOutOfRangeException or NotSupportedException)
         {
             return CompressionError.Corrupt;

@@ -122,8 +122,8 @@ public static class RecordBatchReader
             records[i] = new Record(
                 header.BaseOffset + layout.OffsetDelta,
                 logAppendTime ? header.MaxTimestamp : header.BaseTimestamp + layout.TimestampDelta,
-                layout.KeyLength < 0 ? null : data.Slice(layout.KeyStart, layout.KeyLength),
-                layout.ValueLength < 0 ? null : data.Slice(layout.ValueStart, layout.ValueLength),
+                RecordLayout.NullableSlice(data, layout.KeyStart, layout.KeyLength),
+                RecordLayout.NullableSlice(data, layout.ValueStart, layout.ValueLength),
                 layout.ReadHeaders(data));
             position = layout.End;
         }

@@ -97,6 +97,13 @@ internal readonly record struct RecordLayout(
         return true;
     }
 
+    /// <summary>
+    /// A length of -1 is null. Spelled out because <c>cond ? null : memory</c> types as
+    /// ReadOnlyMemory (null converts through byte[]) and silently turns null into empty.
+    /// </summary>
+    public static ReadOnlyMemory<byte>? NullableSlice(ReadOnlyMemory<byte> data, int start, int length) =>
+        length < 0 ? default(ReadOnlyMemory<byte>?) : data.Slice(start, length);
+
     /// <summary>Materialises the headers; only called after <see cref="TryRead"/> has checked them.</summary>
     public RecordHeader[] ReadHeaders(ReadOnlyMemory<byte> data)
     {
@@ -113,7 +120,7 @@ internal readonly record struct RecordLayout(
             TryReadBytes(span, ref p, out var valueStart, out var valueLength);
             headers[i] = new RecordHeader(
                 Encoding.UTF8.GetString(span.Slice(keyStart, keyLength)),
-                valueLength < 0 ? null : data.Slice(valueStart, valueLength));
+                NullableSlice(data, valueStart, valueLength));
         }
         return headers;
     }

@@ -16,8 +16,8 @@ internal static class TestBatches
             records[i] = new Record(
                 firstOffset + i,
                 firstTimestamp + i * 7,
-                i % 3 == 0 ? null : Utf8($"key-{i}"),
-                i % 5 == 4 ? null : Utf8($"value-{i}-" + new string('x', i % 50)),
+                i % 3 == 0 ? default(ReadOnlyMemory<byte>?) : Utf8($"key-{i}"),
+                i % 5 == 4 ? default(ReadOnlyMemory<byte>?) : Utf8($"value-{i}-" + new string('x', i % 50)),
                 i % 2 == 0 ? [] : [new RecordHeader("h", Utf8("hv")), new RecordHeader("n", null)]);
         }
         return records;
