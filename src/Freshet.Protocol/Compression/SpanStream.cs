@@ -9,6 +9,11 @@ internal static class SpanStream
     public static unsafe TResult Read<TState, TResult>(
         ReadOnlySpan<byte> source, TState state, Func<Stream, TState, TResult> body)
     {
+        if (source.IsEmpty)
+        {
+            // An empty span pins to a null pointer, which UnmanagedMemoryStream rejects.
+            return body(Stream.Null, state);
+        }
         fixed (byte* pointer = source)
         {
             using var stream = new UnmanagedMemoryStream(pointer, source.Length);
