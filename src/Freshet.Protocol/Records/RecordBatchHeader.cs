@@ -48,11 +48,11 @@ public readonly record struct RecordBatchHeader(
 
     public const sbyte CurrentMagic = 2;
 
-    private const short CompressionMask = 0x07;
-    private const short TimestampTypeFlag = 0x08;
-    private const short TransactionalFlag = 0x10;
-    private const short ControlFlag = 0x20;
-    private const short DeleteHorizonFlag = 0x40;
+    internal const short CompressionMask = 0x07;
+    internal const short TimestampTypeFlag = 0x08;
+    internal const short TransactionalFlag = 0x10;
+    internal const short ControlFlag = 0x20;
+    internal const short DeleteHorizonFlag = 0x40;
 
     /// <summary>The whole batch on disk or on the wire: the 12-byte log overhead plus batchLength.</summary>
     public int TotalSize => LogOverhead + BatchLength;
