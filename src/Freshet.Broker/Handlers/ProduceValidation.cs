@@ -1,6 +1,7 @@
-using System.Buffers.Binary;
 using Freshet.Protocol.Messages;
+using Freshet.Protocol.Primitives;
 using Freshet.Protocol.Records;
+using Freshet.Protocol.Records.Legacy;
 using Freshet.Storage;
 
 namespace Freshet.Broker.Handlers;
@@ -22,18 +23,20 @@ internal static class ProduceValidation
 
     public static ProduceCheck Validate(Memory<byte> records, LogConfig config, short version, TimeProvider clock)
     {
-        if (records.Length <= RecordBatchHeader.MagicOffset)
+        var magic = RecordsMagic.Detect(records.Span);
+        if (magic < 0)
         {
             return ProduceCheck.Fail(ErrorCode.CorruptMessage, $"Records of {records.Length} bytes are too short to hold a batch.");
         }
-        var magic = (sbyte)records.Span[RecordBatchHeader.MagicOffset];
         if (magic < RecordBatchHeader.CurrentMagic)
         {
-            if (!LegacyMessageSet.TryConvertToBatch(records.Span, out var converted, out var conversionError))
+            // Old producers: store what Kafka would, one v2 batch. Rare, so a fresh array is fine.
+            using var converted = new PooledBufferWriter(records.Length + RecordBatchHeader.Size);
+            if (!LegacyMessageSet.TryConvertToBatch(records.Span, converted, out var conversionError, RecordBatchReader.DefaultMaxDecompressedSize))
             {
-                return ProduceCheck.Fail(ErrorCode.CorruptMessage, conversionError);
+                return ProduceCheck.Fail(ErrorCode.CorruptMessage, $"The message set cannot be read: {conversionError}.");
             }
-            records = converted;
+            records = converted.WrittenSpan.ToArray();
         }
         else if (magic > RecordBatchHeader.CurrentMagic)
         {
@@ -42,35 +45,27 @@ internal static class ProduceValidation
 
         long? appendTime = config.LogAppendTime ? clock.GetUtcNow().ToUnixTimeMilliseconds() : null;
         var batchCount = 0;
-        var rest = records;
-        while (!rest.IsEmpty)
+        var enumerator = new RecordBatchEnumerator(records.Span, verify: true);
+        while (enumerator.MoveNext())
         {
-            if (rest.Length < RecordBatchHeader.LogOverhead)
-            {
-                return ProduceCheck.Fail(ErrorCode.CorruptMessage, "The records end with a partial batch.");
-            }
-            var batchLength = BinaryPrimitives.ReadInt32BigEndian(rest.Span[RecordBatchHeader.BatchLengthOffset..]);
-            var total = (long)batchLength + RecordBatchHeader.LogOverhead;
-            if (batchLength < 0 || total > rest.Length)
-            {
-                return ProduceCheck.Fail(ErrorCode.CorruptMessage, $"Batch length {batchLength} does not fit the {rest.Length} bytes left.");
-            }
-            var batch = rest[..(int)total];
+            var batch = enumerator.Current;
             if (batch.Length > config.MaxMessageBytes)
             {
                 return ProduceCheck.Fail(ErrorCode.MessageTooLarge, $"A batch of {batch.Length} bytes is larger than max.message.bytes ({config.MaxMessageBytes}).");
             }
-            var error = RecordBatchValidator.Validate(batch.Span, out var header);
-            if (error != RecordBatchError.None)
+            if (batch.Header.RecordCount == 0)
             {
-                return ProduceCheck.Fail(ErrorCode.CorruptMessage, $"Batch {batchCount} is invalid: {error}.");
+                return ProduceCheck.Fail(ErrorCode.InvalidRecord, "A produced batch must hold at least one record.");
             }
             if (appendTime is { } now)
             {
-                RecordBatchRewriter.AssignOffsets(batch.Span, header.BaseOffset, header.PartitionLeaderEpoch, now);
+                RecordBatchRewriter.AssignOffsets(records.Span.Slice(batch.Position, batch.Length), batch.Header.BaseOffset, batch.Header.PartitionLeaderEpoch, now);
             }
             batchCount++;
-            rest = rest[(int)total..];
+        }
+        if (enumerator.Error != RecordBatchError.None)
+        {
+            return ProduceCheck.Fail(ErrorCode.CorruptMessage, $"Batch {batchCount} is invalid: {enumerator.Error}.");
         }
         if (version >= FirstVersionWithSingleBatch && batchCount != 1)
         {
