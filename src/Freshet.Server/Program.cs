@@ -1,1 +1,8 @@
-namespace Freshet.Server; internal static class Program { private static int Main() => 0; }
+using Freshet.Server.Cli;
+
+namespace Freshet.Server;
+
+internal static class Program
+{
+    private static Task<int> Main(string[] args) => FreshetCli.RunAsync(args);
+}

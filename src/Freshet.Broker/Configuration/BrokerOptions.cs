@@ -83,6 +83,30 @@ public sealed class BrokerOptions
     /// <summary>min.insync.replicas</summary>
     public int MinInsyncReplicas { get; set; } = 1;
 
+    /// <summary>log.flush.interval.ms: fsync after a message has waited this long (Long.MaxValue leaves it to the OS).</summary>
+    public long LogFlushIntervalMs { get; set; } = long.MaxValue;
+
+    /// <summary>log.cleaner.delete.retention.ms: how long tombstones stay readable in compacted logs.</summary>
+    public long LogCleanerDeleteRetentionMs { get; set; } = 24L * 60 * 60 * 1000;
+
+    /// <summary>log.cleaner.min.compaction.lag.ms</summary>
+    public long LogCleanerMinCompactionLagMs { get; set; }
+
+    /// <summary>log.cleaner.max.compaction.lag.ms</summary>
+    public long LogCleanerMaxCompactionLagMs { get; set; } = long.MaxValue;
+
+    /// <summary>log.cleaner.min.cleanable.ratio</summary>
+    public double LogCleanerMinCleanableRatio { get; set; } = 0.5;
+
+    /// <summary>unclean.leader.election.enable</summary>
+    public bool UncleanLeaderElectionEnable { get; set; }
+
+    /// <summary>log.message.timestamp.before.max.ms: how far in the past a CreateTime may be.</summary>
+    public long LogMessageTimestampBeforeMaxMs { get; set; } = long.MaxValue;
+
+    /// <summary>log.message.timestamp.after.max.ms: how far in the future a CreateTime may be (Kafka 4 default: 1 hour).</summary>
+    public long LogMessageTimestampAfterMaxMs { get; set; } = 60L * 60 * 1000;
+
     /// <summary>
     /// Settings given by name (file, command line or environment) that Freshet accepts but
     /// does not act on yet, kept so DescribeConfigs shows what the operator set.

@@ -1,0 +1,155 @@
+using System.Globalization;
+
+namespace Freshet.Broker.Configuration;
+
+/// <summary>
+/// Every broker setting Freshet knows, by Kafka property name. Lower-precedence spellings come
+/// before the setting they yield to (log.retention.hours, .minutes, then .ms), so applying the
+/// table in order gives Kafka's precedence.
+/// </summary>
+public static class BrokerConfigDefinitions
+{
+    private const long MsPerMinute = 60L * 1000;
+    private const long MsPerHour = 60 * MsPerMinute;
+
+    public static readonly IReadOnlyList<string> CleanupPolicies = ["delete", "compact"];
+
+    public static readonly IReadOnlyList<string> TimestampTypes = ["CreateTime", "LogAppendTime"];
+
+    /// <summary>Kafka's broker compression.type values; <c>producer</c> keeps the producer's codec.</summary>
+    public static readonly IReadOnlyList<string> CompressionTypes = ["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"];
+
+    public static IReadOnlyList<BrokerConfigDefinition> All { get; } = Build();
+
+    private static readonly Dictionary<string, BrokerConfigDefinition> ByName =
+        All.ToDictionary(d => d.Name, StringComparer.Ordinal);
+
+    public static bool TryGet(string name, out BrokerConfigDefinition definition) =>
+        ByName.TryGetValue(name, out definition!);
+
+    /// <summary>
+    /// Every known setting with its effective value, then the unrecognised settings the operator
+    /// gave (kept in <see cref="BrokerOptions.OtherSettings"/>). For DescribeConfigs and for
+    /// logging the effective configuration at start-up.
+    /// </summary>
+    public static IReadOnlyList<BrokerConfigEntry> Describe(BrokerOptions options)
+    {
+        var entries = new List<BrokerConfigEntry>(All.Count + options.OtherSettings.Count);
+        foreach (var d in All)
+        {
+            var value = d.Read(options);
+            entries.Add(new BrokerConfigEntry(d.Name, value, value == d.DefaultValue, d.IsSensitive, d.ReadOnly));
+        }
+
+        foreach (var (name, value) in options.OtherSettings)
+            entries.Add(new BrokerConfigEntry(name, value, IsDefault: false, IsSensitive: false, ReadOnly: true));
+        return entries;
+    }
+
+    private static List<BrokerConfigDefinition> Build() =>
+    [
+        Int("broker.id", 0, int.MaxValue, (o, v) => o.NodeId = v, o => o.NodeId, "The node id (Kafka's older name).", synonymOf: "node.id"),
+        Int("node.id", 0, int.MaxValue, (o, v) => o.NodeId = v, o => o.NodeId, "The node id of this broker."),
+        new("listeners", ConfigRule.Listeners(),
+            (o, v) =>
+            {
+                var l = ListenerAddress.ParseSingle("listeners", v, allowPortZero: true);
+                o.ListenHost = l.Host;
+                o.ListenPort = l.Port;
+            },
+            o => new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort).ToString(),
+            "The address the broker listens on: PLAINTEXT://host:port (empty host: every interface; port 0: any free port)."),
+        new("advertised.listeners", ConfigRule.Listeners(),
+            (o, v) =>
+            {
+                var l = ListenerAddress.ParseSingle("advertised.listeners", v, allowPortZero: false);
+                o.AdvertisedHost = l.Host;
+                o.AdvertisedPort = l.Port;
+            },
+            o => o.AdvertisedHost is null ? null
+                : new ListenerAddress(ListenerAddress.Plaintext, o.AdvertisedHost, o.AdvertisedPort ?? o.ListenPort).ToString(),
+            "The address given to clients in Metadata responses; the listener's address when not set."),
+        new("log.dir", ConfigRule.NonEmptyString(), (o, v) => o.LogDirs = [v], o => o.LogDirs.Count == 1 ? o.LogDirs[0] : null,
+            "The data directory (used when log.dirs is not set).", synonymOf: "log.dirs"),
+        new("log.dirs", ConfigRule.NonEmptyList(), (o, v) => o.LogDirs = [.. ConfigRule.SplitList(v)], o => string.Join(',', o.LogDirs),
+            "The data directories, comma-separated."),
+        new("cluster.id", ConfigRule.NonEmptyString(), (o, v) => o.ClusterId = v, o => o.ClusterId,
+            "The cluster id written to meta.properties on first start; generated when not set."),
+        Int("num.partitions", 1, int.MaxValue, (o, v) => o.NumPartitions = v, o => o.NumPartitions, "Partitions of an auto-created topic."),
+        Int("default.replication.factor", 1, short.MaxValue, (o, v) => o.DefaultReplicationFactor = (short)v, o => o.DefaultReplicationFactor,
+            "Replication factor of an auto-created topic."),
+        Bool("auto.create.topics.enable", (o, v) => o.AutoCreateTopicsEnable = v, o => o.AutoCreateTopicsEnable,
+            "Create a topic when a client asks for metadata of a topic that does not exist."),
+        Int("message.max.bytes", 0, int.MaxValue, (o, v) => o.MessageMaxBytes = v, o => o.MessageMaxBytes,
+            "Largest record batch accepted, after compression."),
+        Int("socket.request.max.bytes", 1, int.MaxValue, (o, v) => o.SocketRequestMaxBytes = v, o => o.SocketRequestMaxBytes,
+            "Largest request frame accepted."),
+        Int("queued.max.requests", 1, int.MaxValue, (o, v) => o.QueuedMaxRequests = v, o => o.QueuedMaxRequests,
+            "Requests read ahead on one connection before reading pauses."),
+        Int("max.connections", 0, int.MaxValue, (o, v) => o.MaxConnections = v, o => o.MaxConnections, "Most client connections at once."),
+        Int("fetch.max.bytes", 1024, int.MaxValue, (o, v) => o.FetchMaxBytes = v, o => o.FetchMaxBytes, "Largest fetch response."),
+        Int("log.segment.bytes", 14, int.MaxValue, (o, v) => o.LogSegmentBytes = v, o => o.LogSegmentBytes, "Size at which a segment rolls."),
+        Int("log.roll.hours", 1, int.MaxValue, (o, v) => o.LogRollMs = v * MsPerHour, o => WholeUnits(o.LogRollMs, MsPerHour),
+            "Age at which a segment rolls, in hours (used when log.roll.ms is not set).", synonymOf: "log.roll.ms"),
+        Long("log.roll.ms", 1, long.MaxValue, (o, v) => o.LogRollMs = v, o => o.LogRollMs, "Age at which a segment rolls."),
+        Int("log.index.interval.bytes", 0, int.MaxValue, (o, v) => o.LogIndexIntervalBytes = v, o => o.LogIndexIntervalBytes,
+            "Bytes between offset index entries."),
+        Int("log.index.size.max.bytes", 4, int.MaxValue, (o, v) => o.LogIndexSizeMaxBytes = v, o => o.LogIndexSizeMaxBytes,
+            "Largest offset index file."),
+        Int("log.retention.hours", -1, int.MaxValue, (o, v) => o.LogRetentionMs = Retention(v, MsPerHour), o => WholeUnits(o.LogRetentionMs, MsPerHour),
+            "Age after which segments are deleted, in hours (-1: forever).", synonymOf: "log.retention.ms"),
+        Int("log.retention.minutes", -1, int.MaxValue, (o, v) => o.LogRetentionMs = Retention(v, MsPerMinute), o => WholeUnits(o.LogRetentionMs, MsPerMinute),
+            "Age after which segments are deleted, in minutes (-1: forever).", synonymOf: "log.retention.ms"),
+        Long("log.retention.ms", -1, long.MaxValue, (o, v) => o.LogRetentionMs = v, o => o.LogRetentionMs,
+            "Age after which segments are deleted (-1: forever)."),
+        Long("log.retention.bytes", -1, long.MaxValue, (o, v) => o.LogRetentionBytes = v, o => o.LogRetentionBytes,
+            "Size above which a partition's oldest segments are deleted (-1: no limit)."),
+        new("log.cleanup.policy", ConfigRule.ListOf([.. CleanupPolicies]), (o, v) => o.LogCleanupPolicy = v, o => o.LogCleanupPolicy,
+            "delete, compact, or compact,delete."),
+        new("log.message.timestamp.type", ConfigRule.OneOf([.. TimestampTypes]), (o, v) => o.LogMessageTimestampType = v, o => o.LogMessageTimestampType,
+            "Whether record timestamps are the producer's (CreateTime) or the broker's (LogAppendTime)."),
+        Long("log.message.timestamp.before.max.ms", 0, long.MaxValue, (o, v) => o.LogMessageTimestampBeforeMaxMs = v, o => o.LogMessageTimestampBeforeMaxMs,
+            "How far in the past a CreateTime timestamp may be."),
+        Long("log.message.timestamp.after.max.ms", 0, long.MaxValue, (o, v) => o.LogMessageTimestampAfterMaxMs = v, o => o.LogMessageTimestampAfterMaxMs,
+            "How far in the future a CreateTime timestamp may be."),
+        new("compression.type", ConfigRule.OneOf([.. CompressionTypes]), (o, v) => o.CompressionType = v, o => o.CompressionType,
+            "Codec batches are stored with; producer keeps the producer's."),
+        Long("log.flush.interval.messages", 1, long.MaxValue, (o, v) => o.LogFlushIntervalMessages = v, o => o.LogFlushIntervalMessages,
+            "Messages between fsyncs."),
+        Long("log.flush.interval.ms", 0, long.MaxValue, (o, v) => o.LogFlushIntervalMs = v, o => o.LogFlushIntervalMs,
+            "Longest time a message waits for an fsync."),
+        Long("log.cleaner.delete.retention.ms", 0, long.MaxValue, (o, v) => o.LogCleanerDeleteRetentionMs = v, o => o.LogCleanerDeleteRetentionMs,
+            "How long tombstones stay in compacted logs."),
+        Long("log.cleaner.min.compaction.lag.ms", 0, long.MaxValue, (o, v) => o.LogCleanerMinCompactionLagMs = v, o => o.LogCleanerMinCompactionLagMs,
+            "Youngest record the cleaner may compact."),
+        Long("log.cleaner.max.compaction.lag.ms", 1, long.MaxValue, (o, v) => o.LogCleanerMaxCompactionLagMs = v, o => o.LogCleanerMaxCompactionLagMs,
+            "Oldest a record may be before it must be compacted."),
+        new("log.cleaner.min.cleanable.ratio", ConfigRule.Double(0, 1),
+            (o, v) => o.LogCleanerMinCleanableRatio = double.Parse(v, CultureInfo.InvariantCulture),
+            o => o.LogCleanerMinCleanableRatio.ToString(CultureInfo.InvariantCulture),
+            "Dirty fraction of a log at which the cleaner compacts it."),
+        Int("min.insync.replicas", 1, int.MaxValue, (o, v) => o.MinInsyncReplicas = v, o => o.MinInsyncReplicas,
+            "In-sync replicas an acks=all produce needs."),
+        Bool("unclean.leader.election.enable", (o, v) => o.UncleanLeaderElectionEnable = v, o => o.UncleanLeaderElectionEnable,
+            "Let an out-of-sync replica become leader, losing data."),
+    ];
+
+    private static long Retention(int value, long unit) => value < 0 ? -1 : value * unit;
+
+    private static string? WholeUnits(long ms, long unit) =>
+        ms < 0 ? "-1" : ms % unit == 0 ? (ms / unit).ToString(CultureInfo.InvariantCulture) : null;
+
+    private static BrokerConfigDefinition Int(string name, int min, int max, Action<BrokerOptions, int> set, Func<BrokerOptions, int> get, string doc, string? synonymOf = null) =>
+        new(name, ConfigRule.Int(min, max), (o, v) => set(o, int.Parse(v, CultureInfo.InvariantCulture)),
+            o => get(o).ToString(CultureInfo.InvariantCulture), doc, synonymOf);
+
+    private static BrokerConfigDefinition Long(string name, long min, long max, Action<BrokerOptions, long> set, Func<BrokerOptions, long> get, string doc) =>
+        new(name, ConfigRule.Long(min, max), (o, v) => set(o, long.Parse(v, CultureInfo.InvariantCulture)),
+            o => get(o).ToString(CultureInfo.InvariantCulture), doc);
+
+    private static BrokerConfigDefinition Int(string name, int min, int max, Action<BrokerOptions, int> set, Func<BrokerOptions, string?> get, string doc, string? synonymOf = null) =>
+        new(name, ConfigRule.Int(min, max), (o, v) => set(o, int.Parse(v, CultureInfo.InvariantCulture)), get, doc, synonymOf);
+
+    private static BrokerConfigDefinition Bool(string name, Action<BrokerOptions, bool> set, Func<BrokerOptions, bool> get, string doc) =>
+        new(name, ConfigRule.Bool(), (o, v) => set(o, v == "true"), o => get(o) ? "true" : "false", doc);
+}
