@@ -1,1 +1,8 @@
-namespace Freshet.Benchmarks; internal static class Program { private static void Main(string[] args) => _ = args; }
+using BenchmarkDotNet.Running;
+
+namespace Freshet.Benchmarks;
+
+internal static class Program
+{
+    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+}
