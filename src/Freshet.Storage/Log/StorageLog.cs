@@ -47,5 +47,8 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Checkpointed {Count} logs in {LogDir}")]
     public static partial void Checkpointed(ILogger logger, int count, string logDir);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Ignoring unreadable checkpoint {Path}; its logs are re-read from the start")]
+    public static partial void UnreadableCheckpoint(ILogger logger, Exception exception, string path);
+
     public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
 }
