@@ -82,15 +82,38 @@ internal sealed class LogFixture : IDisposable
         Start();
     }
 
+    /// <summary>Flushes and checkpoints now, as the broker's periodic flush would; returns the recovery-point checkpoint.</summary>
+    public string FlushAndCheckpoint()
+    {
+        Log.Flush();
+        Manager.CheckpointAll();
+        return File.ReadAllText(System.IO.Path.Combine(_dir.Path, LogFileNames.RecoveryPointCheckpoint));
+    }
+
     /// <summary>
-    /// Simulates a crash: files are closed without trimming indexes or writing the marker or checkpoints
-    /// (closing the segments trims indexes, so the test then damages what it wants).
+    /// Simulates a crash: closes the files, then removes the clean-shutdown marker and puts back the recovery-point
+    /// checkpoint as it was at the last periodic checkpoint (none: deleted), and applies <paramref name="damage"/>.
     /// </summary>
-    public void CloseUncleanly(Action? damage = null)
+    public void CloseUncleanly(string? recoveryCheckpoint, Action? damage = null)
     {
         Manager.Dispose();
         File.Delete(System.IO.Path.Combine(_dir.Path, LogFileNames.CleanShutdownMarker));
+        var checkpoint = System.IO.Path.Combine(_dir.Path, LogFileNames.RecoveryPointCheckpoint);
+        if (recoveryCheckpoint is null)
+        {
+            File.Delete(checkpoint);
+        }
+        else
+        {
+            File.WriteAllText(checkpoint, recoveryCheckpoint);
+        }
         damage?.Invoke();
+    }
+
+    public void CrashAndRestart(string? recoveryCheckpoint, Action? damage = null)
+    {
+        CloseUncleanly(recoveryCheckpoint, damage);
+        Start();
     }
 
     public void Start()
