@@ -11,14 +11,14 @@ namespace Freshet.Benchmarks;
 /// Appending 16 KiB batches to a <see cref="PartitionLog"/> against the limit measured in the same run: a plain
 /// sequential <see cref="FileStream"/> write of the same bytes (the baseline; the goal is a ratio ≤ 1.25, i.e.
 /// ≥ 80% of its throughput). <see cref="Read"/> fetches the written log back in 1 MiB reads.
-/// Each operation moves <see cref="BatchesPerOperation"/> batches (16 MiB); times are per batch.
+/// Each operation moves <see cref="BatchesPerOperation"/> batches (64 MiB); times are per batch.
 /// Run: <c>dotnet run -c Release --project bench/Freshet.Benchmarks -- --filter *LogAppend*</c>.
 /// </summary>
 [MemoryDiagnoser]
 public class LogAppendBenchmarks : IDisposable
 {
     public const int BatchBytes = 16 * 1024;
-    public const int BatchesPerOperation = 1024;
+    public const int BatchesPerOperation = 4096;
 
     private readonly byte[] _batch = BuildBatch(BatchBytes);
     private readonly byte[] _readBuffer = new byte[1024 * 1024 + BatchBytes];

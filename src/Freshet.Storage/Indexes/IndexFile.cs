@@ -4,11 +4,11 @@ using Microsoft.Win32.SafeHandles;
 namespace Freshet.Storage.Indexes;
 
 /// <summary>
-/// The file under an index: fixed-size entries written in place with pwrite. The file is preallocated to
+/// The file under an index: fixed-size entries, written in runs with pwrite. The file is preallocated to
 /// segment.index.bytes while its segment is active and trimmed to the used entries when it stops being so.
 /// Plain file I/O instead of a memory map: the entries are mirrored in memory anyway (lookups never touch the
-/// file), a mapped file cannot be truncated on Windows without unmapping it, and an append costs one small pwrite
-/// per index.interval.bytes of log, which is noise next to the log write itself.
+/// file), a mapped file cannot be truncated on Windows without unmapping it, and new entries cost one pwrite per
+/// flush, roll or close (see the indexes' WritePending), nothing per append.
 /// </summary>
 internal sealed class IndexFile : IDisposable
 {
@@ -41,7 +41,7 @@ internal sealed class IndexFile : IDisposable
         return bytes;
     }
 
-    public void WriteEntry(int index, ReadOnlySpan<byte> entry) => FileIo.Write(_handle, entry, (long)index * EntrySize);
+    public void WriteEntries(int firstIndex, ReadOnlySpan<byte> entries) => FileIo.Write(_handle, entries, (long)firstIndex * EntrySize);
 
     /// <summary>Cuts the file to <paramref name="entries"/> and, for an active segment, extends it again with zeros.</summary>
     public void Resize(int entries, bool preallocate)

@@ -17,6 +17,8 @@ internal sealed class OffsetIndex : IDisposable
     public const int EntrySize = 8;
 
     private readonly IndexFile _file;
+    private readonly object _writeLock = new();
+    private int _written;
     private readonly IndexEntries<OffsetPosition> _entries = new();
 
     private OffsetIndex(IndexFile file, long baseOffset)
@@ -62,6 +64,7 @@ internal sealed class OffsetIndex : IDisposable
             lastRelative = relative;
             lastPosition = position;
         }
+        index._written = index._entries.Count;
         if (bytes.AsSpan(offset).IndexOfAnyExcept((byte)0) >= 0)
         {
             isValid = false;
@@ -72,10 +75,6 @@ internal sealed class OffsetIndex : IDisposable
     public void Append(long offset, int position)
     {
         var entry = new OffsetPosition(checked((int)(offset - BaseOffset)), position);
-        Span<byte> bytes = stackalloc byte[EntrySize];
-        BinaryPrimitives.WriteInt32BigEndian(bytes, entry.RelativeOffset);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[4..], entry.Position);
-        _file.WriteEntry(_entries.Count, bytes);
         _entries.Add(entry);
     }
 
@@ -110,17 +109,63 @@ internal sealed class OffsetIndex : IDisposable
         {
             keep++;
         }
-        _entries.Truncate(keep);
-        _file.Resize(keep, preallocate);
+        lock (_writeLock)
+        {
+            _entries.Truncate(keep);
+            _written = Math.Min(_written, keep);
+            _file.Resize(keep, preallocate);
+        }
     }
 
-    public void Preallocate() => _file.Resize(_entries.Count, preallocate: true);
+    public void Preallocate()
+    {
+        WritePending();
+        _file.Resize(_entries.Count, preallocate: true);
+    }
 
-    public void TrimToSize() => _file.Resize(_entries.Count, preallocate: false);
+    public void TrimToSize()
+    {
+        WritePending();
+        _file.Resize(_entries.Count, preallocate: false);
+    }
 
-    public void Flush() => _file.Flush();
+    public void Flush()
+    {
+        WritePending();
+        _file.Flush();
+    }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        WritePending();
+        _file.Dispose();
+    }
+
+    /// <summary>
+    /// Writes the entries appended since the last write in one pwrite. Entries reach the file lazily (on flush,
+    /// roll and close) because only flushed data is trusted after a crash, and recovery rebuilds the index entries
+    /// of everything above the recovery point anyway; the in-memory entries are what lookups use.
+    /// </summary>
+    private void WritePending()
+    {
+        lock (_writeLock)
+        {
+            var entries = _entries.Snapshot();
+            if (_written >= entries.Length)
+            {
+                return;
+            }
+            var bytes = new byte[(entries.Length - _written) * EntrySize];
+            for (var i = _written; i < entries.Length; i++)
+            {
+                var span = bytes.AsSpan((i - _written) * EntrySize);
+                BinaryPrimitives.WriteInt32BigEndian(span, entries[i].RelativeOffset);
+                BinaryPrimitives.WriteInt32BigEndian(span[4..], entries[i].Position);
+            }
+            _file.WriteEntries(_written, bytes);
+            _written = entries.Length;
+        }
+    }
 }
 
 internal readonly record struct OffsetPosition(int RelativeOffset, int Position);

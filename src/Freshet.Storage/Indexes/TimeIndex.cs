@@ -17,6 +17,8 @@ internal sealed class TimeIndex : IDisposable
     public const int EntrySize = 12;
 
     private readonly IndexFile _file;
+    private readonly object _writeLock = new();
+    private int _written;
     private readonly IndexEntries<TimestampRelativeOffset> _entries = new();
 
     private TimeIndex(IndexFile file, long baseOffset)
@@ -60,6 +62,7 @@ internal sealed class TimeIndex : IDisposable
             lastTimestamp = timestamp;
             lastRelative = relative;
         }
+        index._written = index._entries.Count;
         if (bytes.AsSpan(offset).IndexOfAnyExcept((byte)0) >= 0)
         {
             isValid = false;
@@ -75,10 +78,6 @@ internal sealed class TimeIndex : IDisposable
             return;
         }
         var entry = new TimestampRelativeOffset(timestamp, checked((int)(offset - BaseOffset)));
-        Span<byte> bytes = stackalloc byte[EntrySize];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, entry.Timestamp);
-        BinaryPrimitives.WriteInt32BigEndian(bytes[8..], entry.RelativeOffset);
-        _file.WriteEntry(_entries.Count, bytes);
         _entries.Add(entry);
     }
 
@@ -115,17 +114,63 @@ internal sealed class TimeIndex : IDisposable
         {
             keep++;
         }
-        _entries.Truncate(keep);
-        _file.Resize(keep, preallocate);
+        lock (_writeLock)
+        {
+            _entries.Truncate(keep);
+            _written = Math.Min(_written, keep);
+            _file.Resize(keep, preallocate);
+        }
     }
 
-    public void Preallocate() => _file.Resize(_entries.Count, preallocate: true);
+    public void Preallocate()
+    {
+        WritePending();
+        _file.Resize(_entries.Count, preallocate: true);
+    }
 
-    public void TrimToSize() => _file.Resize(_entries.Count, preallocate: false);
+    public void TrimToSize()
+    {
+        WritePending();
+        _file.Resize(_entries.Count, preallocate: false);
+    }
 
-    public void Flush() => _file.Flush();
+    public void Flush()
+    {
+        WritePending();
+        _file.Flush();
+    }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        WritePending();
+        _file.Dispose();
+    }
+
+    /// <summary>
+    /// Writes the entries appended since the last write in one pwrite. Entries reach the file lazily (on flush,
+    /// roll and close) because only flushed data is trusted after a crash, and recovery rebuilds the index entries
+    /// of everything above the recovery point anyway; the in-memory entries are what lookups use.
+    /// </summary>
+    private void WritePending()
+    {
+        lock (_writeLock)
+        {
+            var entries = _entries.Snapshot();
+            if (_written >= entries.Length)
+            {
+                return;
+            }
+            var bytes = new byte[(entries.Length - _written) * EntrySize];
+            for (var i = _written; i < entries.Length; i++)
+            {
+                var span = bytes.AsSpan((i - _written) * EntrySize);
+                BinaryPrimitives.WriteInt64BigEndian(span, entries[i].Timestamp);
+                BinaryPrimitives.WriteInt32BigEndian(span[8..], entries[i].RelativeOffset);
+            }
+            _file.WriteEntries(_written, bytes);
+            _written = entries.Length;
+        }
+    }
 }
 
 internal readonly record struct TimestampRelativeOffset(long Timestamp, int RelativeOffset);

@@ -37,8 +37,7 @@ public sealed partial class PartitionLog
         }
         if (rolled is not null)
         {
-            rolled.Flush();
-            AdvanceRecoveryPoint(rolled.NextOffset);
+            FlushTo(rolled.NextOffset);
         }
         if (LogEndOffset - RecoveryPoint >= config.FlushIntervalMessages)
         {

@@ -84,24 +84,29 @@ public sealed partial class PartitionLog
     internal IReadOnlyList<LogSegment> Segments => Volatile.Read(ref _segments);
 
     /// <summary>fsyncs every segment holding offsets above the recovery point, then moves the point to what was flushed.</summary>
-    public void Flush()
+    public void Flush() => FlushTo(LogEndOffset);
+
+    /// <summary>
+    /// fsyncs the segments holding offsets in [recovery point, <paramref name="offset"/>) and moves the recovery
+    /// point to <paramref name="offset"/>. Serialised, so the point only ever covers a contiguous fsynced prefix.
+    /// </summary>
+    private void FlushTo(long offset)
     {
         lock (_flushLock)
         {
-            var logEndOffset = LogEndOffset;
             var recoveryPoint = RecoveryPoint;
-            if (logEndOffset <= recoveryPoint)
+            if (offset <= recoveryPoint)
             {
                 return;
             }
             foreach (var segment in Volatile.Read(ref _segments))
             {
-                if (segment.NextOffset > recoveryPoint || segment.BaseOffset >= recoveryPoint)
+                if (segment.BaseOffset < offset && (segment.NextOffset > recoveryPoint || segment.BaseOffset >= recoveryPoint))
                 {
                     segment.Flush();
                 }
             }
-            AdvanceRecoveryPoint(logEndOffset);
+            AdvanceRecoveryPoint(offset);
         }
     }
 

@@ -76,6 +76,7 @@ internal sealed partial class LogSegment : IDisposable
         File.Delete(LogFileNames.TimeIndexFile(directory, baseOffset));
         segment._offsetIndex = OffsetIndex.Open(LogFileNames.IndexFile(directory, baseOffset), baseOffset, config.SegmentIndexBytes, 0, out _);
         segment._timeIndex = TimeIndex.Open(LogFileNames.TimeIndexFile(directory, baseOffset), baseOffset, config.SegmentIndexBytes, long.MaxValue, out _);
+        segment._indexesLoaded = true;
         segment.BecomeActive();
         return segment;
     }
