@@ -1,0 +1,206 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using Freshet.Protocol.Primitives;
+using Freshet.Storage.Checkpoints;
+using Freshet.Storage.IO;
+using Freshet.Storage.Recovery;
+using Microsoft.Extensions.Logging;
+
+namespace Freshet.Storage;
+
+/// <summary>
+/// Owns the log dirs: their meta.properties, lock files, clean-shutdown markers and checkpoints, and every
+/// partition log in them.
+/// </summary>
+public sealed partial class LogManager : IDisposable
+{
+    private readonly LogManagerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly string[] _logDirs;
+    private readonly string _logDirsText;
+    private readonly Dictionary<string, bool> _cleanShutdown = new(StringComparer.Ordinal);
+    private readonly List<FileStream> _locks = [];
+    private readonly ConcurrentDictionary<TopicPartition, PartitionLog> _logs = new();
+    private readonly object _lifecycleLock = new();
+    private readonly List<Task> _backgroundDeletes = [];
+    private bool _disposed;
+
+    public LogManager(LogManagerOptions options, ILoggerFactory loggerFactory)
+        : this(options, loggerFactory, TimeProvider.System)
+    {
+    }
+
+    /// <summary>With a <see cref="TimeProvider"/> for segment.ms rolls and LogAppendTime, so tests need not sleep.</summary>
+    public LogManager(LogManagerOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _logger = loggerFactory.CreateLogger<LogManager>();
+        _time = timeProvider;
+        _logDirs = [.. options.LogDirs.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal)];
+        if (_logDirs.Length == 0)
+        {
+            throw new ArgumentException("At least one log dir is needed.", nameof(options));
+        }
+        _logDirsText = string.Join(',', _logDirs);
+        try
+        {
+            foreach (var dir in _logDirs)
+            {
+                System.IO.Directory.CreateDirectory(dir);
+                _locks.Add(new FileStream(Path.Combine(dir, LogFileNames.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            }
+            ClusterId = LoadOrCreateMetaProperties();
+            foreach (var dir in _logDirs)
+            {
+                var marker = Path.Combine(dir, LogFileNames.CleanShutdownMarker);
+                _cleanShutdown[dir] = File.Exists(marker);
+                if (_cleanShutdown[dir])
+                {
+                    File.Delete(marker);
+                    DirectorySync.Fsync(dir);
+                }
+            }
+        }
+        catch
+        {
+            ReleaseLocks();
+            throw;
+        }
+    }
+
+    /// <summary>From meta.properties; generated on first start unless <see cref="LogManagerOptions.ClusterId"/> is set.</summary>
+    public string ClusterId { get; }
+
+    public IReadOnlyList<string> LogDirs => _logDirs;
+
+    public IReadOnlyCollection<PartitionLog> Logs => (IReadOnlyCollection<PartitionLog>)_logs.Values;
+
+    public bool TryGetLog(TopicPartition tp, [NotNullWhen(true)] out PartitionLog? log) => _logs.TryGetValue(tp, out log);
+
+    /// <summary>
+    /// Opens every partition directory in every log dir and recovers unflushed tails. Directories being deleted
+    /// (<c>-delete</c>) are deleted in the background; files and directories that are not partitions are ignored.
+    /// </summary>
+    public void LoadLogs(Func<TopicPartition, LogConfig> configFor)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        lock (_lifecycleLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            foreach (var dir in _logDirs)
+            {
+                LoadLogDir(dir, configFor);
+            }
+        }
+        StorageLog.LoadedLogs(_logger, _logs.Count, stopwatch.ElapsedMilliseconds, _logDirsText);
+    }
+
+    /// <summary>
+    /// Creates the log in the log dir holding the fewest partitions: directory, partition.metadata with the topic
+    /// id, an empty first segment, and an fsync of the directories. An existing log with the same topic id is returned.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The log exists with another topic id.</exception>
+    public PartitionLog CreateLog(TopicPartition tp, KafkaUuid topicId, LogConfig config)
+    {
+        lock (_lifecycleLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_logs.TryGetValue(tp, out var existing))
+            {
+                return existing.TopicId == topicId
+                    ? existing
+                    : throw new InvalidOperationException($"{tp} exists with topic id {existing.TopicId}, not {topicId}.");
+            }
+            var logDir = _logDirs.MinBy(dir => _logs.Values.Count(log => log.LogDir == dir))!;
+            var partitionDir = Path.Combine(logDir, tp.DirectoryName);
+            System.IO.Directory.CreateDirectory(partitionDir);
+            PartitionMetadataFile.Write(partitionDir, topicId);
+            var log = LogLoader.Create(partitionDir, tp, topicId, config, _logger, _time);
+            DirectorySync.Fsync(partitionDir);
+            DirectorySync.Fsync(logDir);
+            _logs[tp] = log;
+            StorageLog.CreatedLog(_logger, tp, logDir);
+            return log;
+        }
+    }
+
+    /// <summary>Closes the log, renames its directory to <c>topic-p.&lt;uuid&gt;-delete</c> and deletes it in the background.</summary>
+    public void DeleteLog(TopicPartition tp)
+    {
+        lock (_lifecycleLock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_logs.TryRemove(tp, out var log))
+            {
+                return;
+            }
+            log.Close();
+            var renamed = Path.Combine(log.LogDir, $"{tp.DirectoryName}.{Guid.NewGuid():N}{LogFileNames.DeleteDirSuffix}");
+            System.IO.Directory.Move(log.Directory, renamed);
+            DirectorySync.Fsync(log.LogDir);
+            StorageLog.DeletedLog(_logger, tp, renamed);
+            DeleteInBackground(renamed);
+        }
+    }
+
+    /// <summary>Flushes and closes every log, writes the checkpoints, then the clean-shutdown markers.</summary>
+    public void Dispose()
+    {
+        lock (_lifecycleLock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            foreach (var log in _logs.Values)
+            {
+                log.Flush();
+                log.Close();
+            }
+            CheckpointAll();
+            foreach (var dir in _logDirs)
+            {
+                using (var marker = new FileStream(Path.Combine(dir, LogFileNames.CleanShutdownMarker), FileMode.Create, FileAccess.Write))
+                {
+                    marker.Flush(flushToDisk: true);
+                }
+                DirectorySync.Fsync(dir);
+            }
+            Task.WaitAll([.. _backgroundDeletes]);
+            ReleaseLocks();
+            StorageLog.ShutDown(_logger, _logs.Count);
+        }
+    }
+
+    private void DeleteInBackground(string directory)
+    {
+        _backgroundDeletes.RemoveAll(task => task.IsCompleted);
+        _backgroundDeletes.Add(Task.Run(() =>
+        {
+            try
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException e)
+            {
+                StorageLog.BackgroundDeleteFailed(_logger, e, directory);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                StorageLog.BackgroundDeleteFailed(_logger, e, directory);
+            }
+        }));
+    }
+
+    private void ReleaseLocks()
+    {
+        foreach (var fileLock in _locks)
+        {
+            fileLock.Dispose();
+        }
+        _locks.Clear();
+    }
+}

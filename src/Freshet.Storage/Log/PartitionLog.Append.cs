@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using Freshet.Protocol.Records;
+using Freshet.Storage.Segments;
+
+namespace Freshet.Storage;
+
+public sealed partial class PartitionLog
+{
+    private const short TimestampTypeLogAppendTime = 0x08;
+
+    /// <summary>
+    /// Appends one or more contiguous magic-2 batches. Offsets are assigned in place by rewriting baseOffset and
+    /// partitionLeaderEpoch, which lie outside the CRC; with LogAppendTime the max timestamp and the timestamp-type
+    /// attribute are rewritten too, and so is the CRC. Rolls first when the batches do not fit the active segment.
+    /// </summary>
+    public LogAppendInfo Append(Span<byte> batches, int leaderEpoch)
+    {
+        var config = Config;
+        ValidateFraming(batches, config);
+        LogSegment? rolled = null;
+        LogAppendInfo info;
+        lock (_appendLock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var firstOffset = _logEndOffset;
+            var (lastOffset, maxTimestamp) = AssignOffsets(batches, firstOffset, leaderEpoch, config.LogAppendTime ? now : -1);
+            var active = _segments[^1];
+            if (RollReason(active, batches.Length, lastOffset, now, config) is { } reason)
+            {
+                rolled = active;
+                active = Roll(reason, config);
+            }
+            active.Append(batches, now);
+            Volatile.Write(ref _logEndOffset, lastOffset + 1);
+            info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, config.LogAppendTime ? now : -1, batches.Length);
+        }
+        if (rolled is not null)
+        {
+            FlushTo(rolled.NextOffset);
+        }
+        if (LogEndOffset - RecoveryPoint >= config.FlushIntervalMessages)
+        {
+            Flush();
+        }
+        return info;
+    }
+
+    /// <summary>Each batch frames (size within the buffer, magic 2) and fits max.message.bytes and a segment.</summary>
+    private static void ValidateFraming(ReadOnlySpan<byte> batches, LogConfig config)
+    {
+        if (batches.IsEmpty)
+        {
+            throw new CorruptRecordException("An append needs at least one batch.");
+        }
+        if (batches.Length > config.SegmentBytes)
+        {
+            throw new RecordBatchTooLargeException($"{batches.Length} bytes do not fit a segment of {config.SegmentBytes} bytes.");
+        }
+        var position = 0;
+        while (position < batches.Length)
+        {
+            var remaining = batches[position..];
+            if (remaining.Length < RecordBatchHeader.Size)
+            {
+                throw new CorruptRecordException($"{remaining.Length} trailing bytes at {position} are shorter than a batch header.");
+            }
+            var header = RecordBatchHeader.Read(remaining);
+            if (header.Magic != RecordBatchHeader.CurrentMagic)
+            {
+                throw new CorruptRecordException($"Batch at {position} has magic {header.Magic}; only magic 2 is stored.");
+            }
+            if (header.BatchLength < BatchHeaders.MinBatchLength || header.TotalSize > remaining.Length || header.LastOffsetDelta < 0)
+            {
+                throw new CorruptRecordException($"Batch at {position} has length {header.BatchLength} and last offset delta {header.LastOffsetDelta}, which do not frame.");
+            }
+            if (header.TotalSize > config.MaxMessageBytes)
+            {
+                throw new RecordBatchTooLargeException($"Batch of {header.TotalSize} bytes exceeds max.message.bytes {config.MaxMessageBytes}.");
+            }
+            position += header.TotalSize;
+        }
+    }
+
+    /// <summary>Rewrites each batch's base offset and leader epoch (and with LogAppendTime its timestamp and CRC).</summary>
+    private static (long LastOffset, long MaxTimestamp) AssignOffsets(Span<byte> batches, long firstOffset, int leaderEpoch, long logAppendTime)
+    {
+        var next = firstOffset;
+        var maxTimestamp = -1L;
+        var position = 0;
+        while (position < batches.Length)
+        {
+            var batch = batches[position..];
+            var header = RecordBatchHeader.Read(batch);
+            batch = batch[..header.TotalSize];
+            BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchHeader.BaseOffsetOffset..], next);
+            BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchHeader.PartitionLeaderEpochOffset..], leaderEpoch);
+            var batchMax = header.MaxTimestamp;
+            if (logAppendTime >= 0)
+            {
+                batchMax = logAppendTime;
+                BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchHeader.AttributesOffset..], (short)(header.Attributes | TimestampTypeLogAppendTime));
+                BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchHeader.MaxTimestampOffset..], logAppendTime);
+                BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchHeader.CrcOffset..], RecordBatchHeader.ComputeCrc(batch));
+            }
+            maxTimestamp = Math.Max(maxTimestamp, batchMax);
+            next += header.LastOffsetDelta + 1L;
+            position += header.TotalSize;
+        }
+        return (next - 1, maxTimestamp);
+    }
+
+    private static string? RollReason(LogSegment active, int bytes, long lastOffset, long now, LogConfig config)
+    {
+        if (active.Size == 0)
+        {
+            return null;
+        }
+        if ((long)active.Size + bytes > config.SegmentBytes)
+        {
+            return "segment.bytes";
+        }
+        if (now - active.RollingBaseMs > config.SegmentMs)
+        {
+            return "segment.ms";
+        }
+        if (active.IndexIsFull)
+        {
+            return "index full";
+        }
+        if (lastOffset - active.BaseOffset > int.MaxValue)
+        {
+            return "relative offset overflow";
+        }
+        return null;
+    }
+
+    /// <summary>Starts a new active segment at the log end offset; the caller fsyncs the old one outside the lock.</summary>
+    private LogSegment Roll(string reason, LogConfig config)
+    {
+        var old = _segments[^1];
+        old.BecomeInactive();
+        var segment = LogSegment.Create(Directory, _logEndOffset, config, _logger);
+        Volatile.Write(ref _segments, [.. _segments, segment]);
+        StorageLog.Rolled(_logger, TopicPartition, segment.BaseOffset, reason);
+        return segment;
+    }
+}

@@ -1,0 +1,41 @@
+namespace Freshet.Storage;
+
+public sealed partial class PartitionLog
+{
+    /// <summary>
+    /// Whole batches from one segment, starting with the batch that contains <paramref name="startOffset"/>: at most
+    /// <paramref name="maxBytes"/> (the first batch regardless when <paramref name="minOneBatch"/>), and only batches
+    /// whose last offset is below <paramref name="maxOffset"/> (exclusive; the high watermark for consumers).
+    /// </summary>
+    /// <exception cref="OffsetOutOfRangeException"><paramref name="startOffset"/> is below the log start or above the log end.</exception>
+    public LogReadResult Read(long startOffset, int maxBytes, long maxOffset, bool minOneBatch)
+    {
+        var logEndOffset = LogEndOffset;
+        var logStartOffset = LogStartOffset;
+        var highWatermark = HighWatermark;
+        if (startOffset < logStartOffset || startOffset > logEndOffset)
+        {
+            throw new OffsetOutOfRangeException(TopicPartition, startOffset, logStartOffset, logEndOffset);
+        }
+        var region = FileRegion.Empty;
+        maxOffset = Math.Min(maxOffset, logEndOffset);
+        if (startOffset < maxOffset)
+        {
+            var segments = Volatile.Read(ref _segments);
+            for (var i = FloorSegment(segments, startOffset); i < segments.Length; i++)
+            {
+                if (segments[i].TryRead(startOffset, maxBytes, maxOffset, minOneBatch, out region))
+                {
+                    break;
+                }
+            }
+        }
+        return new LogReadResult
+        {
+            Records = region,
+            LogEndOffset = logEndOffset,
+            HighWatermark = highWatermark,
+            LogStartOffset = logStartOffset,
+        };
+    }
+}

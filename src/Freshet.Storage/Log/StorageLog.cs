@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+
+namespace Freshet.Storage;
+
+/// <summary>Freshet.Storage's log messages: Information for lifecycle, Warning for recovered faults, Debug per checkpoint.</summary>
+internal static partial class StorageLog
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Loaded {Count} logs in {ElapsedMs} ms from {LogDirs}")]
+    public static partial void LoadedLogs(ILogger logger, int count, long elapsedMs, string logDirs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Log dir {LogDir} was not shut down cleanly; recovering unflushed tails")]
+    public static partial void UncleanShutdown(ILogger logger, string logDir);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Created log {TopicPartition} in {LogDir}")]
+    public static partial void CreatedLog(ILogger logger, TopicPartition topicPartition, string logDir);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Deleted log {TopicPartition}; its directory is renamed to {Directory} and deleted in the background")]
+    public static partial void DeletedLog(ILogger logger, TopicPartition topicPartition, string directory);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "Shut down {Count} logs cleanly")]
+    public static partial void ShutDown(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Created meta.properties in {LogDir} with cluster id {ClusterId}")]
+    public static partial void CreatedMetaProperties(ILogger logger, string logDir, string clusterId);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Loaded log {TopicPartition}: segments {Segments}, log start {LogStartOffset}, log end {LogEndOffset}, re-read from {RecoveryPoint}")]
+    public static partial void LoadedLog(ILogger logger, TopicPartition topicPartition, int segments, long logStartOffset, long logEndOffset, long recoveryPoint);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Truncated {Segment} by {Bytes} bytes at the first invalid batch ({Fault})")]
+    public static partial void TruncatedSegment(ILogger logger, string segment, long bytes, string fault);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Deleted segment {Segment} after a truncation earlier in the log")]
+    public static partial void DeletedSegmentAfterTruncation(ILogger logger, string segment);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Rebuilding the {Kind} indexes of {Segment}")]
+    public static partial void RebuildingIndexCore(ILogger logger, string kind, string segment);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Removed leftover file {Path}")]
+    public static partial void RemovedLeftover(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Could not delete {Directory} in the background")]
+    public static partial void BackgroundDeleteFailed(ILogger logger, Exception exception, string directory);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Rolled {TopicPartition} to a new segment at offset {BaseOffset} ({Reason})")]
+    public static partial void Rolled(ILogger logger, TopicPartition topicPartition, long baseOffset, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Checkpointed {Count} logs in {LogDir}")]
+    public static partial void Checkpointed(ILogger logger, int count, string logDir);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Ignoring unreadable checkpoint {Path}; its logs are re-read from the start")]
+    public static partial void UnreadableCheckpoint(ILogger logger, Exception exception, string path);
+
+    public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
+}

@@ -1,0 +1,3 @@
+namespace Freshet.Storage;
+
+public readonly record struct TimestampOffset(long Timestamp, long Offset);
