@@ -82,15 +82,15 @@ internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions option
             described.NumPartitions = topic.PartitionCount;
             described.ReplicationFactor = 1;
             described.Configs = [];
-            foreach (var entry in TopicConfigDefinitions.Describe(options, topic.ConfigOverrides))
+            foreach (var entry in DescribedConfig.ForTopic(options, topic.ConfigOverrides))
             {
                 described.Configs.Add(new CreateTopicsResponse.CreatableTopicConfigs
                 {
                     Name = entry.Name,
                     Value = entry.Value,
-                    ReadOnly = false,
-                    ConfigSource = (sbyte)ConfigSources.ToKafka(entry.Source),
-                    IsSensitive = false,
+                    ReadOnly = entry.ReadOnly,
+                    ConfigSource = (sbyte)entry.Source,
+                    IsSensitive = entry.IsSensitive,
                 });
             }
         }

@@ -31,16 +31,16 @@ internal sealed class DescribeConfigsHandler(TopicCatalog catalog, BrokerOptions
             ResourceType = resource.ResourceType,
             ResourceName = resource.ResourceName,
         };
-        IReadOnlyList<ConfigEntry> entries;
+        IReadOnlyList<DescribedConfig> entries;
         switch (resource.ResourceType)
         {
             case TopicResource when catalog.TryGet(resource.ResourceName, out var topic):
-                entries = TopicConfigDefinitions.Describe(options, topic.ConfigOverrides);
+                entries = DescribedConfig.ForTopic(options, topic.ConfigOverrides);
                 break;
             case TopicResource:
                 return Fail(result, ErrorCode.UnknownTopicOrPartition, $"Topic '{resource.ResourceName}' does not exist.");
             case BrokerResource when resource.ResourceName.Length == 0 || resource.ResourceName == options.NodeId.ToString(CultureInfo.InvariantCulture):
-                entries = BrokerConfigDefinitions.Describe(options);
+                entries = DescribedConfig.ForBroker(options);
                 break;
             case BrokerResource:
                 return Fail(result, ErrorCode.InvalidRequest, $"This is broker {options.NodeId}, not '{resource.ResourceName}'.");
@@ -59,7 +59,7 @@ internal sealed class DescribeConfigsHandler(TopicCatalog catalog, BrokerOptions
                 Name = entry.Name,
                 Value = entry.IsSensitive ? null : entry.Value,
                 ReadOnly = entry.ReadOnly,
-                IsDefault = entry.Source == ConfigSource.Default,
+                IsDefault = entry.IsDefault,
                 ConfigSource = (sbyte)entry.Source,
                 IsSensitive = entry.IsSensitive,
                 ConfigType = (sbyte)entry.Type,

@@ -24,7 +24,7 @@ internal sealed class TopicStore(string directory)
         var json = File.ReadAllBytes(FilePath);
         var stored = JsonSerializer.Deserialize(json, TopicStoreJson.Default.StoredTopicArray)
             ?? throw new InvalidDataException($"{FilePath} is empty or not a topic list.");
-        return stored.Select(t => new TopicDefinition(t.Name, KafkaUuid.Parse(t.Id), t.Partitions, t.Configs ?? new Dictionary<string, string>())).ToList();
+        return stored.Select(t => new TopicDefinition(t.Name, KafkaUuid.Parse(t.Id), t.Partitions, new Dictionary<string, string>(t.Configs ?? new Dictionary<string, string>(), StringComparer.Ordinal))).ToList();
     }
 
     public void Save(IEnumerable<TopicDefinition> topics)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Confluent.Kafka;
 using Freshet.IntegrationTests.Infrastructure;
 using Freshet.Protocol.Messages;
+using ErrorCode = Freshet.Protocol.Messages.ErrorCode;
 
 namespace Freshet.IntegrationTests.Wire;
 

@@ -75,7 +75,7 @@ public class RoundTripTests
         for (var length = 0; length < bytes.Length; length++)
         {
             var prefix = bytes.AsSpan(0, length).ToArray();
-            var error = Record.Exception(() => MessageCodec.Decode(type, prefix, version));
+            var error = Xunit.Record.Exception(() => MessageCodec.Decode(type, prefix, version));
             Assert.True(error is MalformedMessageException, $"prefix of {length}/{bytes.Length} bytes gave {error?.GetType().Name ?? "no error"}");
         }
     }
