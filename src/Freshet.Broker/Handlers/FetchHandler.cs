@@ -23,6 +23,10 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
 
     public override ApiKey Key => ApiKey.Fetch;
 
+    // Versions 0-3 expect magic 0/1 message sets; the log holds v2 batches and Freshet does
+    // not down-convert, so those versions are not offered (Kafka 4 dropped them as well).
+    public override short MinVersion => 4;
+
     protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, FetchRequest request)
     {
         if (request.SessionId != 0)

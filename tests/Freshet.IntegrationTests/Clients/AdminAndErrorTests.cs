@@ -143,7 +143,7 @@ public sealed class AdminAndErrorTests : IAsyncLifetime
                 await producer.ProduceAsync("timed", new Message<Null, string> { Value = $"m{i}", Timestamp = new Timestamp(1_000_000 + (i * 1000), TimestampType.CreateTime) });
             }
         }
-        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _scope.BootstrapServers, EnableAutoCommit = false }).Build();
+        using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig { BootstrapServers = _scope.BootstrapServers, GroupId = "freshet-it-reader", EnableAutoCommit = false }).Build();
         var tp = new TopicPartition("timed", 0);
         var marks = consumer.QueryWatermarkOffsets(tp, TimeSpan.FromSeconds(10));
         Assert.Equal(0, marks.Low.Value);
@@ -168,6 +168,7 @@ public sealed class AdminAndErrorTests : IAsyncLifetime
         using var consumer = new ConsumerBuilder<Ignore, string>(new ConsumerConfig
         {
             BootstrapServers = _scope.BootstrapServers,
+            GroupId = "freshet-it-reader",
             EnableAutoCommit = false,
             AutoOffsetReset = AutoOffsetReset.Error,
         }).Build();

@@ -123,7 +123,7 @@ public sealed class ConfluentRoundTripTests
             BootstrapServers = bootstrap,
             EnableAutoCommit = false,
             EnablePartitionEof = true,
-            GroupId = null,
+            GroupId = "freshet-it-reader",
         };
         using var consumer = new ConsumerBuilder<byte[], byte[]>(config).Build();
         var ends = new Dictionary<int, long>();
