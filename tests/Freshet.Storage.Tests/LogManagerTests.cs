@@ -5,8 +5,12 @@ namespace Freshet.Storage.Tests;
 
 public sealed class LogManagerTests
 {
-    private static LogManager NewManager(TempDir dir, params string[] logDirs) =>
-        new(new LogManagerOptions { LogDirs = logDirs.Length == 0 ? [dir.Path] : logDirs }, NullLoggerFactory.Instance);
+    private static LogManager NewManager(TempDir dir, params string[] logDirs)
+    {
+        var manager = new LogManager(new LogManagerOptions { LogDirs = logDirs.Length == 0 ? [dir.Path] : logDirs }, NullLoggerFactory.Instance);
+        manager.LoadLogs(_ => new LogConfig());
+        return manager;
+    }
 
     [Fact]
     public void Checkpoint_files_use_kafkas_text_format()
@@ -112,7 +116,6 @@ public sealed class LogManagerTests
         File.WriteAllText(dir.Sub("stray-file"), "x");
 
         using var reopened = NewManager(dir);
-        reopened.LoadLogs(_ => new LogConfig());
 
         Assert.Equal(2, reopened.Logs.Count);
         Assert.True(reopened.TryGetLog(new TopicPartition("my-topic", 3), out var log));
@@ -137,7 +140,6 @@ public sealed class LogManagerTests
         File.Delete(dir.Sub(LogFileNames.CleanShutdownMarker));
 
         using var reopened = NewManager(dir);
-        reopened.LoadLogs(_ => new LogConfig());
         Assert.True(reopened.TryGetLog(new TopicPartition("t", 0), out var log));
         Assert.Equal(4, log.LogEndOffset);
     }

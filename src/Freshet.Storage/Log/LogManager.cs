@@ -25,6 +25,7 @@ public sealed partial class LogManager : IDisposable
     private readonly ConcurrentDictionary<TopicPartition, PartitionLog> _logs = new();
     private readonly object _lifecycleLock = new();
     private readonly List<Task> _backgroundDeletes = [];
+    private bool _loaded;
     private bool _disposed;
 
     public LogManager(LogManagerOptions options, ILoggerFactory loggerFactory)
@@ -89,10 +90,15 @@ public sealed partial class LogManager : IDisposable
         lock (_lifecycleLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_loaded)
+            {
+                throw new InvalidOperationException("Logs are loaded once.");
+            }
             foreach (var dir in _logDirs)
             {
                 LoadLogDir(dir, configFor);
             }
+            _loaded = true;
         }
         StorageLog.LoadedLogs(_logger, _logs.Count, stopwatch.ElapsedMilliseconds, _logDirsText);
     }
@@ -106,7 +112,7 @@ public sealed partial class LogManager : IDisposable
     {
         lock (_lifecycleLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotLoaded();
             if (_logs.TryGetValue(tp, out var existing))
             {
                 return existing.TopicId == topicId
@@ -131,7 +137,7 @@ public sealed partial class LogManager : IDisposable
     {
         lock (_lifecycleLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotLoaded();
             if (!_logs.TryRemove(tp, out var log))
             {
                 return;
@@ -160,8 +166,11 @@ public sealed partial class LogManager : IDisposable
                 log.Flush();
                 log.Close();
             }
-            CheckpointAll();
-            foreach (var dir in _logDirs)
+            if (_loaded)
+            {
+                WriteCheckpoints();
+            }
+            foreach (var dir in _logDirs.Where(dir => _loaded || _cleanShutdown[dir]))
             {
                 using (var marker = new FileStream(Path.Combine(dir, LogFileNames.CleanShutdownMarker), FileMode.Create, FileAccess.Write))
                 {
@@ -172,6 +181,19 @@ public sealed partial class LogManager : IDisposable
             Task.WaitAll([.. _backgroundDeletes]);
             ReleaseLocks();
             StorageLog.ShutDown(_logger, _logs.Count);
+        }
+    }
+
+    /// <summary>
+    /// Checkpoints written before the logs are loaded would drop every log not yet loaded, so the manager refuses
+    /// to change anything until <see cref="LoadLogs"/> has run. Disposing an unloaded manager leaves the dirs as found.
+    /// </summary>
+    private void ThrowIfNotLoaded()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_loaded)
+        {
+            throw new InvalidOperationException("LoadLogs must run before logs are created, deleted or checkpointed.");
         }
     }
 
