@@ -172,3 +172,25 @@ public sealed class LogManagerTests
         Assert.False(LogFileNames.TryParseBaseOffset("00000000000000368769.log.deleted", LogFileNames.LogSuffix, out _));
     }
 }
+
+public sealed class LogConfigTests
+{
+    [Fact]
+    public void Defaults_are_kafkas()
+    {
+        var config = new LogConfig();
+        Assert.Equal((1073741824, 604800000L, 4096, 10485760), (config.SegmentBytes, config.SegmentMs, config.IndexIntervalBytes, config.SegmentIndexBytes));
+        Assert.Equal((604800000L, -1L, long.MaxValue, 1048588, "delete", false), (config.RetentionMs, config.RetentionBytes, config.FlushIntervalMessages, config.MaxMessageBytes, config.CleanupPolicy, config.LogAppendTime));
+        Assert.Same(config, config.Validate());
+    }
+
+    [Fact]
+    public void Out_of_range_settings_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new LogConfig { SegmentBytes = 10 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LogConfig { SegmentIndexBytes = 8 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LogConfig { FlushIntervalMessages = 0 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LogConfig { CleanupPolicy = "keep" }.Validate());
+        Assert.Same(typeof(LogConfig), new LogConfig { CleanupPolicy = "compact,delete" }.Validate().GetType());
+    }
+}

@@ -52,7 +52,9 @@ public sealed partial class LogManager : IDisposable
                 System.IO.Directory.CreateDirectory(dir);
                 _locks.Add(new FileStream(Path.Combine(dir, LogFileNames.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
+            options.DefaultConfig.Validate();
             ClusterId = LoadOrCreateMetaProperties();
+            StorageLog.Started(_logger, _logDirsText, options.NodeId, ClusterId);
             foreach (var dir in _logDirs)
             {
                 var marker = Path.Combine(dir, LogFileNames.CleanShutdownMarker);
@@ -119,6 +121,7 @@ public sealed partial class LogManager : IDisposable
                     ? existing
                     : throw new InvalidOperationException($"{tp} exists with topic id {existing.TopicId}, not {topicId}.");
             }
+            config.Validate();
             var logDir = _logDirs.MinBy(dir => _logs.Values.Count(log => log.LogDir == dir))!;
             var partitionDir = Path.Combine(logDir, tp.DirectoryName);
             System.IO.Directory.CreateDirectory(partitionDir);
