@@ -32,6 +32,7 @@ public class LogAppendBenchmarks : IDisposable
     {
         _dir = Path.Combine(Path.GetTempPath(), "freshet-bench-" + Guid.NewGuid().ToString("N"));
         _manager = new LogManager(new LogManagerOptions { LogDirs = [_dir] }, NullLoggerFactory.Instance);
+        _manager.LoadLogs(_ => new LogConfig());
         _log = _manager.CreateLog(new TopicPartition("bench", 0), KafkaUuid.NewRandom(), new LogConfig());
         _stream = new FileStream(Path.Combine(_dir, "baseline.log"), FileMode.Create, FileAccess.Write, FileShare.Read);
     }

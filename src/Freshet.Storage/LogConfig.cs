@@ -32,4 +32,27 @@ public sealed class LogConfig
 
     /// <summary>message.timestamp.type=LogAppendTime: the broker stamps each batch's max timestamp.</summary>
     public bool LogAppendTime { get; init; }
+
+    /// <summary>Kafka's lower bounds for each setting.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public LogConfig Validate()
+    {
+        Check(SegmentBytes >= 14, "segment.bytes", SegmentBytes, ">= 14");
+        Check(SegmentMs >= 1, "segment.ms", SegmentMs, ">= 1");
+        Check(IndexIntervalBytes >= 0, "index.interval.bytes", IndexIntervalBytes, ">= 0");
+        Check(SegmentIndexBytes >= 12, "segment.index.bytes", SegmentIndexBytes, ">= 12 (one time index entry)");
+        Check(RetentionMs >= -1, "retention.ms", RetentionMs, ">= -1");
+        Check(FlushIntervalMessages >= 1, "flush.messages", FlushIntervalMessages, ">= 1");
+        Check(MaxMessageBytes >= 0, "max.message.bytes", MaxMessageBytes, ">= 0");
+        Check(CleanupPolicy.Split(',').All(p => p.Trim() is "delete" or "compact"), "cleanup.policy", CleanupPolicy, "delete and/or compact");
+        return this;
+    }
+
+    private static void Check(bool valid, string name, object value, string rule)
+    {
+        if (!valid)
+        {
+            throw new ArgumentException($"{name}={value} is invalid; it must be {rule}.");
+        }
+    }
 }

@@ -5,8 +5,12 @@ namespace Freshet.Storage.Tests;
 
 public sealed class LogManagerTests
 {
-    private static LogManager NewManager(TempDir dir, params string[] logDirs) =>
-        new(new LogManagerOptions { LogDirs = logDirs.Length == 0 ? [dir.Path] : logDirs }, NullLoggerFactory.Instance);
+    private static LogManager NewManager(TempDir dir, params string[] logDirs)
+    {
+        var manager = new LogManager(new LogManagerOptions { LogDirs = logDirs.Length == 0 ? [dir.Path] : logDirs }, NullLoggerFactory.Instance);
+        manager.LoadLogs(_ => new LogConfig());
+        return manager;
+    }
 
     [Fact]
     public void Checkpoint_files_use_kafkas_text_format()
@@ -112,7 +116,6 @@ public sealed class LogManagerTests
         File.WriteAllText(dir.Sub("stray-file"), "x");
 
         using var reopened = NewManager(dir);
-        reopened.LoadLogs(_ => new LogConfig());
 
         Assert.Equal(2, reopened.Logs.Count);
         Assert.True(reopened.TryGetLog(new TopicPartition("my-topic", 3), out var log));
@@ -137,7 +140,6 @@ public sealed class LogManagerTests
         File.Delete(dir.Sub(LogFileNames.CleanShutdownMarker));
 
         using var reopened = NewManager(dir);
-        reopened.LoadLogs(_ => new LogConfig());
         Assert.True(reopened.TryGetLog(new TopicPartition("t", 0), out var log));
         Assert.Equal(4, log.LogEndOffset);
     }
@@ -168,5 +170,27 @@ public sealed class LogManagerTests
         Assert.True(LogFileNames.TryParseBaseOffset("00000000000000368769.log", LogFileNames.LogSuffix, out var offset));
         Assert.Equal(368769, offset);
         Assert.False(LogFileNames.TryParseBaseOffset("00000000000000368769.log.deleted", LogFileNames.LogSuffix, out _));
+    }
+}
+
+public sealed class LogConfigTests
+{
+    [Fact]
+    public void Defaults_are_kafkas()
+    {
+        var config = new LogConfig();
+        Assert.Equal((1073741824, 604800000L, 4096, 10485760), (config.SegmentBytes, config.SegmentMs, config.IndexIntervalBytes, config.SegmentIndexBytes));
+        Assert.Equal((604800000L, -1L, long.MaxValue, 1048588, "delete", false), (config.RetentionMs, config.RetentionBytes, config.FlushIntervalMessages, config.MaxMessageBytes, config.CleanupPolicy, config.LogAppendTime));
+        Assert.Same(config, config.Validate());
+    }
+
+    [Fact]
+    public void Out_of_range_settings_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new LogConfig { SegmentBytes = 10 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LogConfig { SegmentIndexBytes = 8 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LogConfig { FlushIntervalMessages = 0 }.Validate());
+        Assert.Throws<ArgumentException>(() => new LogConfig { CleanupPolicy = "keep" }.Validate());
+        Assert.Same(typeof(LogConfig), new LogConfig { CleanupPolicy = "compact,delete" }.Validate().GetType());
     }
 }

@@ -54,6 +54,7 @@ internal sealed class LogFixture : IDisposable
         Config = config;
         Time = time ?? TimeProvider.System;
         Manager = NewManager();
+        Manager.LoadLogs(_ => config);
         Log = Manager.CreateLog(Tp, TopicId, config);
     }
 

@@ -9,79 +9,39 @@ namespace Freshet.Storage.Indexes;
 ///   0 relativeOffset int32   batch base offset - segment base offset
 ///   4 position       int32   byte position of the batch in the .log
 /// </code>
-/// Entries increase strictly in both fields; an all-zero entry is preallocated space, never an entry (no batch
-/// at position 0 is indexed). A lookup takes the greatest entry at or below the target and scans the log forward.
+/// Entries increase strictly in both fields and point inside the log; no batch at position 0 is indexed, so an
+/// all-zero entry is preallocated space. A lookup takes the greatest entry at or below the target and scans the
+/// log forward.
 /// </summary>
-internal sealed class OffsetIndex : IDisposable
+internal sealed class OffsetIndex : SparseIndex<OffsetPosition>
 {
-    public const int EntrySize = 8;
+    public const int Size = 8;
 
-    private readonly IndexFile _file;
-    private readonly object _writeLock = new();
-    private int _written;
-    private readonly IndexEntries<OffsetPosition> _entries = new();
+    private readonly long _logSize;
 
-    private OffsetIndex(IndexFile file, long baseOffset)
+    private OffsetIndex(string path, long baseOffset, int maxIndexBytes, long logSize)
+        : base(path, baseOffset, Size, maxIndexBytes)
     {
-        _file = file;
-        BaseOffset = baseOffset;
+        _logSize = logSize;
     }
 
-    public long BaseOffset { get; }
+    public OffsetPosition? LastEntry => Entries.Count == 0 ? null : Entries.Last;
 
-    public int Count => _entries.Count;
-
-    public bool IsFull => _entries.Count >= _file.MaxEntries;
-
-    public OffsetPosition? LastEntry => _entries.Count == 0 ? null : _entries.Last;
-
-    /// <summary>
-    /// Opens the file and keeps its longest valid prefix: entries strictly increasing, positions inside the log.
-    /// <paramref name="isValid"/> is false when anything after that prefix was not preallocated zeros.
-    /// </summary>
+    /// <summary>Opens the file and keeps its longest valid prefix; <paramref name="isValid"/> is false when it had more.</summary>
     public static OffsetIndex Open(string path, long baseOffset, int maxIndexBytes, long logSize, out bool isValid)
     {
-        var index = new OffsetIndex(new IndexFile(path, EntrySize, maxIndexBytes), baseOffset);
-        var bytes = index._file.ReadAll();
-        var lastRelative = -1;
-        var lastPosition = 0;
-        var offset = 0;
-        isValid = bytes.Length % EntrySize == 0;
-        for (; offset + EntrySize <= bytes.Length; offset += EntrySize)
-        {
-            var relative = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset));
-            var position = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset + 4));
-            if (relative == 0 && position == 0)
-            {
-                break;
-            }
-            if (relative <= lastRelative || position <= lastPosition || position >= logSize)
-            {
-                isValid = false;
-                break;
-            }
-            index._entries.Add(new OffsetPosition(relative, position));
-            lastRelative = relative;
-            lastPosition = position;
-        }
-        index._written = index._entries.Count;
-        if (bytes.AsSpan(offset).IndexOfAnyExcept((byte)0) >= 0)
-        {
-            isValid = false;
-        }
+        var index = new OffsetIndex(path, baseOffset, maxIndexBytes, logSize);
+        isValid = index.LoadValidPrefix();
         return index;
     }
 
-    public void Append(long offset, int position)
-    {
-        var entry = new OffsetPosition(checked((int)(offset - BaseOffset)), position);
-        _entries.Add(entry);
-    }
+    public void Append(long offset, int position) =>
+        Entries.Add(new OffsetPosition(checked((int)(offset - BaseOffset)), position));
 
     /// <summary>The greatest entry at or below <paramref name="offset"/>, or the segment start.</summary>
     public (long Offset, int Position) Lookup(long offset)
     {
-        var entries = _entries.Snapshot();
+        var entries = Entries.Snapshot();
         var relative = offset - BaseOffset;
         int lo = 0, hi = entries.Length - 1, found = -1;
         while (lo <= hi)
@@ -100,72 +60,21 @@ internal sealed class OffsetIndex : IDisposable
         return found < 0 ? (BaseOffset, 0) : (BaseOffset + entries[found].RelativeOffset, entries[found].Position);
     }
 
-    /// <summary>Drops entries at or after <paramref name="offset"/> (recovery only).</summary>
-    public void TruncateFrom(long offset, bool preallocate)
+    protected override int RelativeOffsetOf(OffsetPosition entry) => entry.RelativeOffset;
+
+    protected override OffsetPosition Decode(ReadOnlySpan<byte> bytes) =>
+        new(BinaryPrimitives.ReadInt32BigEndian(bytes), BinaryPrimitives.ReadInt32BigEndian(bytes[4..]));
+
+    protected override void Encode(OffsetPosition entry, Span<byte> bytes)
     {
-        var entries = _entries.Snapshot();
-        var keep = 0;
-        while (keep < entries.Length && BaseOffset + entries[keep].RelativeOffset < offset)
-        {
-            keep++;
-        }
-        lock (_writeLock)
-        {
-            _entries.Truncate(keep);
-            _written = Math.Min(_written, keep);
-            _file.Resize(keep, preallocate);
-        }
+        BinaryPrimitives.WriteInt32BigEndian(bytes, entry.RelativeOffset);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[4..], entry.Position);
     }
 
-    public void Preallocate()
-    {
-        WritePending();
-        _file.Resize(_entries.Count, preallocate: true);
-    }
-
-    public void TrimToSize()
-    {
-        WritePending();
-        _file.Resize(_entries.Count, preallocate: false);
-    }
-
-    public void Flush()
-    {
-        WritePending();
-        _file.Flush();
-    }
-
-    public void Dispose()
-    {
-        WritePending();
-        _file.Dispose();
-    }
-
-    /// <summary>
-    /// Writes the entries appended since the last write in one pwrite. Entries reach the file lazily (on flush,
-    /// roll and close) because only flushed data is trusted after a crash, and recovery rebuilds the index entries
-    /// of everything above the recovery point anyway; the in-memory entries are what lookups use.
-    /// </summary>
-    private void WritePending()
-    {
-        lock (_writeLock)
-        {
-            var entries = _entries.Snapshot();
-            if (_written >= entries.Length)
-            {
-                return;
-            }
-            var bytes = new byte[(entries.Length - _written) * EntrySize];
-            for (var i = _written; i < entries.Length; i++)
-            {
-                var span = bytes.AsSpan((i - _written) * EntrySize);
-                BinaryPrimitives.WriteInt32BigEndian(span, entries[i].RelativeOffset);
-                BinaryPrimitives.WriteInt32BigEndian(span[4..], entries[i].Position);
-            }
-            _file.WriteEntries(_written, bytes);
-            _written = entries.Length;
-        }
-    }
+    protected override bool IsValidAfter(OffsetPosition? previous, OffsetPosition entry) =>
+        entry.RelativeOffset > (previous?.RelativeOffset ?? -1)
+        && entry.Position > (previous?.Position ?? 0)
+        && entry.Position < _logSize;
 }
 
 internal readonly record struct OffsetPosition(int RelativeOffset, int Position);

@@ -10,75 +10,39 @@ namespace Freshet.Storage.Indexes;
 ///   0 timestamp      int64   the segment's max timestamp so far
 ///   8 relativeOffset int32   base offset of the batch that carries it - segment base offset
 /// </code>
-/// Timestamps increase strictly, offsets never decrease; an all-zero entry is preallocated space.
+/// Timestamps increase strictly, offsets never decrease and stay below the segment's next offset; an all-zero
+/// entry is preallocated space.
 /// </summary>
-internal sealed class TimeIndex : IDisposable
+internal sealed class TimeIndex : SparseIndex<TimestampRelativeOffset>
 {
-    public const int EntrySize = 12;
+    public const int Size = 12;
 
-    private readonly IndexFile _file;
-    private readonly object _writeLock = new();
-    private int _written;
-    private readonly IndexEntries<TimestampRelativeOffset> _entries = new();
+    private readonly long _nextOffset;
 
-    private TimeIndex(IndexFile file, long baseOffset)
+    private TimeIndex(string path, long baseOffset, int maxIndexBytes, long nextOffset)
+        : base(path, baseOffset, Size, maxIndexBytes)
     {
-        _file = file;
-        BaseOffset = baseOffset;
+        _nextOffset = nextOffset;
     }
 
-    public long BaseOffset { get; }
-
-    public int Count => _entries.Count;
-
-    public bool IsFull => _entries.Count >= _file.MaxEntries;
-
     public TimestampOffset? LastEntry =>
-        _entries.Count == 0 ? null : new TimestampOffset(_entries.Last.Timestamp, BaseOffset + _entries.Last.RelativeOffset);
+        Entries.Count == 0 ? null : new TimestampOffset(Entries.Last.Timestamp, BaseOffset + Entries.Last.RelativeOffset);
 
-    /// <summary>Opens the file and keeps its longest valid prefix; see <see cref="OffsetIndex.Open"/>.</summary>
+    /// <summary>Opens the file and keeps its longest valid prefix; <paramref name="isValid"/> is false when it had more.</summary>
     public static TimeIndex Open(string path, long baseOffset, int maxIndexBytes, long nextOffset, out bool isValid)
     {
-        var index = new TimeIndex(new IndexFile(path, EntrySize, maxIndexBytes), baseOffset);
-        var bytes = index._file.ReadAll();
-        var lastTimestamp = long.MinValue;
-        var lastRelative = 0;
-        var offset = 0;
-        isValid = bytes.Length % EntrySize == 0;
-        for (; offset + EntrySize <= bytes.Length; offset += EntrySize)
-        {
-            var timestamp = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(offset));
-            var relative = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(offset + 8));
-            if (timestamp == 0 && relative == 0)
-            {
-                break;
-            }
-            if (timestamp <= lastTimestamp || relative < lastRelative || baseOffset + relative >= nextOffset)
-            {
-                isValid = false;
-                break;
-            }
-            index._entries.Add(new TimestampRelativeOffset(timestamp, relative));
-            lastTimestamp = timestamp;
-            lastRelative = relative;
-        }
-        index._written = index._entries.Count;
-        if (bytes.AsSpan(offset).IndexOfAnyExcept((byte)0) >= 0)
-        {
-            isValid = false;
-        }
+        var index = new TimeIndex(path, baseOffset, maxIndexBytes, nextOffset);
+        isValid = index.LoadValidPrefix();
         return index;
     }
 
     /// <summary>Appends when <paramref name="timestamp"/> is above the last entry's.</summary>
     public void MaybeAppend(long timestamp, long offset)
     {
-        if (_entries.Count > 0 && timestamp <= _entries.Last.Timestamp)
+        if (Entries.Count == 0 || timestamp > Entries.Last.Timestamp)
         {
-            return;
+            Entries.Add(new TimestampRelativeOffset(timestamp, checked((int)(offset - BaseOffset))));
         }
-        var entry = new TimestampRelativeOffset(timestamp, checked((int)(offset - BaseOffset)));
-        _entries.Add(entry);
     }
 
     /// <summary>
@@ -87,7 +51,7 @@ internal sealed class TimeIndex : IDisposable
     /// </summary>
     public long Lookup(long timestamp)
     {
-        var entries = _entries.Snapshot();
+        var entries = Entries.Snapshot();
         int lo = 0, hi = entries.Length - 1, found = -1;
         while (lo <= hi)
         {
@@ -105,72 +69,21 @@ internal sealed class TimeIndex : IDisposable
         return found < 0 ? BaseOffset : BaseOffset + entries[found].RelativeOffset;
     }
 
-    /// <summary>Drops entries at or after <paramref name="offset"/> (recovery only).</summary>
-    public void TruncateFrom(long offset, bool preallocate)
+    protected override int RelativeOffsetOf(TimestampRelativeOffset entry) => entry.RelativeOffset;
+
+    protected override TimestampRelativeOffset Decode(ReadOnlySpan<byte> bytes) =>
+        new(BinaryPrimitives.ReadInt64BigEndian(bytes), BinaryPrimitives.ReadInt32BigEndian(bytes[8..]));
+
+    protected override void Encode(TimestampRelativeOffset entry, Span<byte> bytes)
     {
-        var entries = _entries.Snapshot();
-        var keep = 0;
-        while (keep < entries.Length && BaseOffset + entries[keep].RelativeOffset < offset)
-        {
-            keep++;
-        }
-        lock (_writeLock)
-        {
-            _entries.Truncate(keep);
-            _written = Math.Min(_written, keep);
-            _file.Resize(keep, preallocate);
-        }
+        BinaryPrimitives.WriteInt64BigEndian(bytes, entry.Timestamp);
+        BinaryPrimitives.WriteInt32BigEndian(bytes[8..], entry.RelativeOffset);
     }
 
-    public void Preallocate()
-    {
-        WritePending();
-        _file.Resize(_entries.Count, preallocate: true);
-    }
-
-    public void TrimToSize()
-    {
-        WritePending();
-        _file.Resize(_entries.Count, preallocate: false);
-    }
-
-    public void Flush()
-    {
-        WritePending();
-        _file.Flush();
-    }
-
-    public void Dispose()
-    {
-        WritePending();
-        _file.Dispose();
-    }
-
-    /// <summary>
-    /// Writes the entries appended since the last write in one pwrite. Entries reach the file lazily (on flush,
-    /// roll and close) because only flushed data is trusted after a crash, and recovery rebuilds the index entries
-    /// of everything above the recovery point anyway; the in-memory entries are what lookups use.
-    /// </summary>
-    private void WritePending()
-    {
-        lock (_writeLock)
-        {
-            var entries = _entries.Snapshot();
-            if (_written >= entries.Length)
-            {
-                return;
-            }
-            var bytes = new byte[(entries.Length - _written) * EntrySize];
-            for (var i = _written; i < entries.Length; i++)
-            {
-                var span = bytes.AsSpan((i - _written) * EntrySize);
-                BinaryPrimitives.WriteInt64BigEndian(span, entries[i].Timestamp);
-                BinaryPrimitives.WriteInt32BigEndian(span[8..], entries[i].RelativeOffset);
-            }
-            _file.WriteEntries(_written, bytes);
-            _written = entries.Length;
-        }
-    }
+    protected override bool IsValidAfter(TimestampRelativeOffset? previous, TimestampRelativeOffset entry) =>
+        entry.Timestamp > (previous?.Timestamp ?? long.MinValue)
+        && entry.RelativeOffset >= (previous?.RelativeOffset ?? 0)
+        && BaseOffset + entry.RelativeOffset < _nextOffset;
 }
 
 internal readonly record struct TimestampRelativeOffset(long Timestamp, int RelativeOffset);

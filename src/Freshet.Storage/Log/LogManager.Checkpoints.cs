@@ -10,6 +10,15 @@ public sealed partial class LogManager
     /// </summary>
     public void CheckpointAll()
     {
+        lock (_lifecycleLock)
+        {
+            ThrowIfNotLoaded();
+            WriteCheckpoints();
+        }
+    }
+
+    private void WriteCheckpoints()
+    {
         var logs = _logs.Values.ToList();
         foreach (var dir in _logDirs)
         {

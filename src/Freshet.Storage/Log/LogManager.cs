@@ -25,6 +25,7 @@ public sealed partial class LogManager : IDisposable
     private readonly ConcurrentDictionary<TopicPartition, PartitionLog> _logs = new();
     private readonly object _lifecycleLock = new();
     private readonly List<Task> _backgroundDeletes = [];
+    private bool _loaded;
     private bool _disposed;
 
     public LogManager(LogManagerOptions options, ILoggerFactory loggerFactory)
@@ -51,7 +52,9 @@ public sealed partial class LogManager : IDisposable
                 System.IO.Directory.CreateDirectory(dir);
                 _locks.Add(new FileStream(Path.Combine(dir, LogFileNames.LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
+            options.DefaultConfig.Validate();
             ClusterId = LoadOrCreateMetaProperties();
+            StorageLog.Started(_logger, _logDirsText, options.NodeId, ClusterId);
             foreach (var dir in _logDirs)
             {
                 var marker = Path.Combine(dir, LogFileNames.CleanShutdownMarker);
@@ -89,10 +92,15 @@ public sealed partial class LogManager : IDisposable
         lock (_lifecycleLock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_loaded)
+            {
+                throw new InvalidOperationException("Logs are loaded once.");
+            }
             foreach (var dir in _logDirs)
             {
                 LoadLogDir(dir, configFor);
             }
+            _loaded = true;
         }
         StorageLog.LoadedLogs(_logger, _logs.Count, stopwatch.ElapsedMilliseconds, _logDirsText);
     }
@@ -106,13 +114,14 @@ public sealed partial class LogManager : IDisposable
     {
         lock (_lifecycleLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotLoaded();
             if (_logs.TryGetValue(tp, out var existing))
             {
                 return existing.TopicId == topicId
                     ? existing
                     : throw new InvalidOperationException($"{tp} exists with topic id {existing.TopicId}, not {topicId}.");
             }
+            config.Validate();
             var logDir = _logDirs.MinBy(dir => _logs.Values.Count(log => log.LogDir == dir))!;
             var partitionDir = Path.Combine(logDir, tp.DirectoryName);
             System.IO.Directory.CreateDirectory(partitionDir);
@@ -131,7 +140,7 @@ public sealed partial class LogManager : IDisposable
     {
         lock (_lifecycleLock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfNotLoaded();
             if (!_logs.TryRemove(tp, out var log))
             {
                 return;
@@ -160,8 +169,11 @@ public sealed partial class LogManager : IDisposable
                 log.Flush();
                 log.Close();
             }
-            CheckpointAll();
-            foreach (var dir in _logDirs)
+            if (_loaded)
+            {
+                WriteCheckpoints();
+            }
+            foreach (var dir in _logDirs.Where(dir => _loaded || _cleanShutdown[dir]))
             {
                 using (var marker = new FileStream(Path.Combine(dir, LogFileNames.CleanShutdownMarker), FileMode.Create, FileAccess.Write))
                 {
@@ -172,6 +184,19 @@ public sealed partial class LogManager : IDisposable
             Task.WaitAll([.. _backgroundDeletes]);
             ReleaseLocks();
             StorageLog.ShutDown(_logger, _logs.Count);
+        }
+    }
+
+    /// <summary>
+    /// Checkpoints written before the logs are loaded would drop every log not yet loaded, so the manager refuses
+    /// to change anything until <see cref="LoadLogs"/> has run. Disposing an unloaded manager leaves the dirs as found.
+    /// </summary>
+    private void ThrowIfNotLoaded()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_loaded)
+        {
+            throw new InvalidOperationException("LoadLogs must run before logs are created, deleted or checkpointed.");
         }
     }
 

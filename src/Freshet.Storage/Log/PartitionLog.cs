@@ -55,7 +55,7 @@ public sealed partial class PartitionLog
     public LogConfig Config
     {
         get => Volatile.Read(ref _config);
-        set => Volatile.Write(ref _config, value ?? throw new ArgumentNullException(nameof(value)));
+        set => Volatile.Write(ref _config, (value ?? throw new ArgumentNullException(nameof(value))).Validate());
     }
 
     /// <summary>The partition directory.</summary>

@@ -23,8 +23,11 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 1006, Level = LogLevel.Information, Message = "Created meta.properties in {LogDir} with cluster id {ClusterId}")]
     public static partial void CreatedMetaProperties(ILogger logger, string logDir, string clusterId);
 
-    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Loaded log {TopicPartition}: segments {Segments}, log start {LogStartOffset}, log end {LogEndOffset}, re-read from {RecoveryPoint}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Loaded log {TopicPartition}: segments {Segments}, log start {LogStartOffset}, log end {LogEndOffset}, re-read from {RecoveryPoint}")]
     public static partial void LoadedLog(ILogger logger, TopicPartition topicPartition, int segments, long logStartOffset, long logEndOffset, long recoveryPoint);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Storage starting: log dirs {LogDirs}, node {NodeId}, cluster {ClusterId}")]
+    public static partial void Started(ILogger logger, string logDirs, int nodeId, string clusterId);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Truncated {Segment} by {Bytes} bytes at the first invalid batch ({Fault})")]
     public static partial void TruncatedSegment(ILogger logger, string segment, long bytes, string fault);
