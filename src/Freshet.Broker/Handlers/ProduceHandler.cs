@@ -13,7 +13,7 @@ namespace Freshet.Broker.Handlers;
 /// leader epoch and, for LogAppendTime topics, the timestamp are rewritten. With acks=0 no
 /// response is sent; with one replica acks=1 and acks=all are complete after the append.
 /// </summary>
-internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas, TimeProvider clock) : ApiHandler<ProduceRequest>
+internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas) : ApiHandler<ProduceRequest>
 {
     public override ApiKey Key => ApiKey.Produce;
 
@@ -53,7 +53,7 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
         // The frame buffer belongs to this request and nothing else reads it, so the batches
         // can be rewritten where they lie instead of being copied.
         var batches = MemoryMarshal.AsMemory(records);
-        var check = ProduceValidation.Validate(batches, partition.Log.Config, version, clock);
+        var check = ProduceValidation.Validate(batches, partition.Log.Config, version);
         if (check.Error != ErrorCode.None)
         {
             return PartitionResult.Failed(check.Error, check.Message);
@@ -61,7 +61,11 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
         try
         {
             var info = partition.AppendAsLeader(check.Batches.Span);
-            return new PartitionResult(ErrorCode.None, null, info.FirstOffset, check.LogAppendTime ?? -1, partition.Log.LogStartOffset);
+            return new PartitionResult(ErrorCode.None, null, info.FirstOffset, info.LogAppendTimeMs, partition.Log.LogStartOffset);
+        }
+        catch (RecordBatchTooLargeException ex)
+        {
+            return PartitionResult.Failed(ErrorCode.RecordListTooLarge, ex.Message);
         }
         catch (IOException ex)
         {

@@ -7,21 +7,21 @@ using Freshet.Storage;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>What validation decided for one partition's records: an error, or batches ready to append.</summary>
-internal readonly record struct ProduceCheck(ErrorCode Error, string? Message, Memory<byte> Batches, long? LogAppendTime)
+internal readonly record struct ProduceCheck(ErrorCode Error, string? Message, Memory<byte> Batches)
 {
-    public static ProduceCheck Fail(ErrorCode error, string message) => new(error, message, Memory<byte>.Empty, null);
+    public static ProduceCheck Fail(ErrorCode error, string message) => new(error, message, Memory<byte>.Empty);
 }
 
 /// <summary>
 /// The broker-side checks Kafka makes before an append: whole batches only, magic 2 (older
 /// message sets are converted), CRC-32C, size under max.message.bytes, and one batch per
-/// partition from Produce v3 on. For LogAppendTime topics the timestamp is set here.
+/// partition from Produce v3 on. The log then assigns offsets (and LogAppendTime) in place.
 /// </summary>
 internal static class ProduceValidation
 {
     private const short FirstVersionWithSingleBatch = 3;
 
-    public static ProduceCheck Validate(Memory<byte> records, LogConfig config, short version, TimeProvider clock)
+    public static ProduceCheck Validate(Memory<byte> records, LogConfig config, short version)
     {
         var magic = RecordsMagic.Detect(records.Span);
         if (magic < 0)
@@ -43,7 +43,6 @@ internal static class ProduceValidation
             return ProduceCheck.Fail(ErrorCode.UnsupportedForMessageFormat, $"Record batch magic {magic} is not supported.");
         }
 
-        long? appendTime = config.LogAppendTime ? clock.GetUtcNow().ToUnixTimeMilliseconds() : null;
         var batchCount = 0;
         var enumerator = new RecordBatchEnumerator(records.Span, verify: true);
         while (enumerator.MoveNext())
@@ -57,10 +56,6 @@ internal static class ProduceValidation
             {
                 return ProduceCheck.Fail(ErrorCode.InvalidRecord, "A produced batch must hold at least one record.");
             }
-            if (appendTime is { } now)
-            {
-                RecordBatchRewriter.AssignOffsets(records.Span.Slice(batch.Position, batch.Length), batch.Header.BaseOffset, batch.Header.PartitionLeaderEpoch, now);
-            }
             batchCount++;
         }
         if (enumerator.Error != RecordBatchError.None)
@@ -71,6 +66,6 @@ internal static class ProduceValidation
         {
             return ProduceCheck.Fail(ErrorCode.InvalidRecord, $"Produce v{version} must carry exactly one record batch per partition, not {batchCount}.");
         }
-        return new ProduceCheck(ErrorCode.None, null, records, appendTime);
+        return new ProduceCheck(ErrorCode.None, null, records);
     }
 }

@@ -80,7 +80,7 @@ public sealed class BrokerHost : IAsyncDisposable
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
-                new ProduceHandler(catalog, replicas, TimeProvider.System),
+                new ProduceHandler(catalog, replicas),
                 new FetchHandler(catalog, replicas, options),
                 new ListOffsetsHandler(replicas),
                 new MetadataHandler(node, catalog, admin, options),

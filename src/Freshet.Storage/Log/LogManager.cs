@@ -58,8 +58,9 @@ public sealed partial class LogManager : IDisposable
             foreach (var dir in _logDirs)
             {
                 var marker = Path.Combine(dir, LogFileNames.CleanShutdownMarker);
-                _cleanShutdown[dir] = File.Exists(marker);
-                if (_cleanShutdown[dir])
+                // A directory without partitions has nothing to recover, marker or not (a first start).
+                _cleanShutdown[dir] = File.Exists(marker) || !System.IO.Directory.EnumerateDirectories(dir).Any();
+                if (File.Exists(marker))
                 {
                     File.Delete(marker);
                     DirectorySync.Fsync(dir);

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Freshet.Protocol.Records;
 using Freshet.Storage.Segments;
 
@@ -6,8 +5,6 @@ namespace Freshet.Storage;
 
 public sealed partial class PartitionLog
 {
-    private const short TimestampTypeLogAppendTime = 0x08;
-
     /// <summary>
     /// Appends one or more contiguous magic-2 batches. Offsets are assigned in place by rewriting baseOffset and
     /// partitionLeaderEpoch, which lie outside the CRC; with LogAppendTime the max timestamp and the timestamp-type
@@ -93,16 +90,8 @@ public sealed partial class PartitionLog
             var batch = batches[position..];
             var header = RecordBatchHeader.Read(batch);
             batch = batch[..header.TotalSize];
-            BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchHeader.BaseOffsetOffset..], next);
-            BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchHeader.PartitionLeaderEpochOffset..], leaderEpoch);
-            var batchMax = header.MaxTimestamp;
-            if (logAppendTime >= 0)
-            {
-                batchMax = logAppendTime;
-                BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchHeader.AttributesOffset..], (short)(header.Attributes | TimestampTypeLogAppendTime));
-                BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchHeader.MaxTimestampOffset..], logAppendTime);
-                BinaryPrimitives.WriteUInt32BigEndian(batch[RecordBatchHeader.CrcOffset..], RecordBatchHeader.ComputeCrc(batch));
-            }
+            var batchMax = logAppendTime >= 0 ? logAppendTime : header.MaxTimestamp;
+            RecordBatchRewriter.AssignOffsets(batch, next, leaderEpoch, logAppendTime >= 0 ? logAppendTime : null);
             maxTimestamp = Math.Max(maxTimestamp, batchMax);
             next += header.LastOffsetDelta + 1L;
             position += header.TotalSize;
