@@ -27,7 +27,7 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
             foreach (var partitionData in topicData.PartitionData)
             {
                 var result = validAcks
-                    ? Append(topicData.Name, partitionData, context.ApiVersion)
+                    ? Append(topicData.Name, partitionData, context.ApiVersion, request.Acks)
                     : PartitionResult.Failed(ErrorCode.InvalidRequiredAcks, $"Acks must be -1, 0 or 1, not {request.Acks}.");
                 topicResponse.PartitionResponses.Add(result.ToResponse(partitionData.Index));
             }
@@ -36,7 +36,7 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
         return ValueTask.FromResult<IResponseMessage?>(request.Acks == 0 && validAcks ? null : response);
     }
 
-    private PartitionResult Append(string topicName, ProduceRequest.PartitionProduceData data, short version)
+    private PartitionResult Append(string topicName, ProduceRequest.PartitionProduceData data, short version, short acks)
     {
         if (!catalog.TryGet(topicName, out var topic) || !replicas.TryGetPartition(topicName, data.Index, out var partition))
         {
@@ -45,6 +45,10 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
         if (topic.IsInternal)
         {
             return PartitionResult.Failed(ErrorCode.InvalidTopicException, $"Clients may not write to the internal topic {topicName}.");
+        }
+        if (acks == -1 && partition.InSyncReplicaCount < partition.MinInSyncReplicas)
+        {
+            return PartitionResult.Failed(ErrorCode.NotEnoughReplicas, $"{topicName}-{data.Index} has {partition.InSyncReplicaCount} in-sync replica(s), fewer than min.insync.replicas ({partition.MinInSyncReplicas}).");
         }
         if (data.Records is not { Length: > 0 } records)
         {

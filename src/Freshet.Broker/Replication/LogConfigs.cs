@@ -29,4 +29,8 @@ internal static class LogConfigs
             LogAppendTime = string.Equals(Text("message.timestamp.type", broker.LogMessageTimestampType), "LogAppendTime", StringComparison.Ordinal),
         };
     }
+
+    /// <summary>min.insync.replicas: a replication setting, kept beside the log settings because Kafka keeps it with them.</summary>
+    public static int MinInSyncReplicas(BrokerOptions broker, IReadOnlyDictionary<string, string> overrides) =>
+        overrides.TryGetValue("min.insync.replicas", out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : broker.MinInsyncReplicas;
 }

@@ -20,6 +20,12 @@ internal sealed class Partition(TopicPartition id, KafkaUuid topicId, PartitionL
 
     public int LeaderEpoch { get; } = 0;
 
+    /// <summary>The in-sync replicas: with one broker, only this one.</summary>
+    public int InSyncReplicaCount => 1;
+
+    /// <summary>min.insync.replicas of the topic: acks=all fails with NOT_ENOUGH_REPLICAS below it.</summary>
+    public int MinInSyncReplicas { get; set; } = 1;
+
     /// <summary>Completes at the next append. Take it before reading, so an append between the read and the wait is not missed.</summary>
     public Task NextAppend => Volatile.Read(ref _appended).Task;
 

@@ -35,6 +35,7 @@ internal sealed class ReplicaManager(LogManager logs, BrokerOptions options)
             var id = new TopicPartition(topic.Name, index);
             var log = logs.TryGetLog(id, out var existing) ? existing : logs.CreateLog(id, topic.Id, config);
             var partition = _partitions.GetOrAdd(id, _ => new Partition(id, topic.Id, log));
+            partition.MinInSyncReplicas = LogConfigs.MinInSyncReplicas(options, topic.ConfigOverrides);
             created.Add(partition);
         }
         return created;

@@ -189,4 +189,23 @@ public sealed class AdminAndErrorTests : IAsyncLifetime
         Assert.Equal(ErrorCode.Local_AutoOffsetReset, error.Error.Code);
         Assert.Contains("out of range", error.Error.Reason, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task Acks_all_below_min_insync_replicas_gives_NOT_ENOUGH_REPLICAS_while_acks_1_succeeds()
+    {
+        await _admin.CreateTopicsAsync([new TopicSpecification
+        {
+            Name = "needs-two-replicas",
+            NumPartitions = 1,
+            Configs = new Dictionary<string, string> { ["min.insync.replicas"] = "2" },
+        }]);
+        using (var strict = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _scope.BootstrapServers, Acks = Acks.All, MessageTimeoutMs = 3000 }).Build())
+        {
+            var error = await Assert.ThrowsAsync<ProduceException<Null, string>>(() => strict.ProduceAsync("needs-two-replicas", new Message<Null, string> { Value = "x" }));
+            Assert.True(error.Error.Code is ErrorCode.NotEnoughReplicas or ErrorCode.Local_MsgTimedOut, error.Error.ToString());
+        }
+        using var relaxed = new ProducerBuilder<Null, string>(new ProducerConfig { BootstrapServers = _scope.BootstrapServers, Acks = Acks.Leader }).Build();
+        var report = await relaxed.ProduceAsync("needs-two-replicas", new Message<Null, string> { Value = "y" });
+        Assert.Equal(0, report.Offset.Value);
+    }
 }
