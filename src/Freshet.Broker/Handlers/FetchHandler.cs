@@ -56,8 +56,11 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             {
                 return BuildResponse(context, request, targets, reads, useTopicIds);
             }
-            signals.Add(Task.Delay(remaining, context.Closing));
+            // The timer is cancelled once an append wins, so a woken long poll leaves no timer behind.
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.Closing);
+            signals.Add(Task.Delay(remaining, timeout.Token));
             await Task.WhenAny(signals).ConfigureAwait(false);
+            await timeout.CancelAsync().ConfigureAwait(false);
             context.Closing.ThrowIfCancellationRequested();
         }
     }
