@@ -11,8 +11,8 @@ namespace Freshet.Broker.Handlers;
 /// Produce: validates each partition's batches and appends them to the leader's log. The
 /// batches stay as the producer sent them (compressed, untouched records) unless the topic's
 /// compression.type asks for another codec; only base offset, leader epoch and, for
-/// LogAppendTime topics, the timestamp are rewritten. With acks=0 no
-/// response is sent; with one replica acks=1 and acks=all are complete after the append.
+/// LogAppendTime topics, the timestamp are rewritten. With acks=0 no response is sent; with
+/// one replica acks=1 and acks=all are complete after the append.
 /// </summary>
 internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas, TimeProvider? time = null) : ApiHandler<ProduceRequest>
 {
