@@ -1,3 +1,5 @@
+using Freshet.Protocol.Records;
+
 namespace Freshet.Storage;
 
 /// <summary>Per-log settings, with Kafka's defaults; the Kafka property name is on each.</summary>
@@ -33,6 +35,15 @@ public sealed class LogConfig
     /// <summary>message.timestamp.type=LogAppendTime: the broker stamps each batch's max timestamp.</summary>
     public bool LogAppendTime { get; init; }
 
+    /// <summary>compression.type: the codec every stored batch is recompressed to; null keeps the producer's (<c>producer</c>).</summary>
+    public CompressionType? TargetCompression { get; init; }
+
+    /// <summary>message.timestamp.before.max.ms: how far in the past a CreateTime record may be.</summary>
+    public long MessageTimestampBeforeMaxMs { get; init; } = long.MaxValue;
+
+    /// <summary>message.timestamp.after.max.ms: how far in the future a CreateTime record may be.</summary>
+    public long MessageTimestampAfterMaxMs { get; init; } = 3600000;
+
     /// <summary>Kafka's lower bounds for each setting.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
     public LogConfig Validate()
@@ -44,6 +55,8 @@ public sealed class LogConfig
         Check(RetentionMs >= -1, "retention.ms", RetentionMs, ">= -1");
         Check(FlushIntervalMessages >= 1, "flush.messages", FlushIntervalMessages, ">= 1");
         Check(MaxMessageBytes >= 0, "max.message.bytes", MaxMessageBytes, ">= 0");
+        Check(MessageTimestampBeforeMaxMs >= 0, "message.timestamp.before.max.ms", MessageTimestampBeforeMaxMs, ">= 0");
+        Check(MessageTimestampAfterMaxMs >= 0, "message.timestamp.after.max.ms", MessageTimestampAfterMaxMs, ">= 0");
         Check(CleanupPolicy.Split(',').All(p => p.Trim() is "delete" or "compact"), "cleanup.policy", CleanupPolicy, "delete and/or compact");
         return this;
     }

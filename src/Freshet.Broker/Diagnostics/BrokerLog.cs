@@ -21,6 +21,9 @@ internal static partial class BrokerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Deleted topic {Topic}")]
     public static partial void TopicDeleted(ILogger logger, string topic);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Topic {Topic} now overrides {Configs}")]
+    public static partial void TopicConfigsAltered(ILogger logger, string topic, string configs);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing connection {ConnectionId} from {Remote}: frame size {Size} is invalid or over the limit of {Limit} bytes")]
     public static partial void BadFrameSize(ILogger logger, long connectionId, EndPoint? remote, int size, int limit);
 

@@ -9,12 +9,15 @@ namespace Freshet.Broker.Handlers;
 
 /// <summary>
 /// Produce: validates each partition's batches and appends them to the leader's log. The
-/// batches stay as the producer sent them (compressed, untouched records); only base offset,
-/// leader epoch and, for LogAppendTime topics, the timestamp are rewritten. With acks=0 no
-/// response is sent; with one replica acks=1 and acks=all are complete after the append.
+/// batches stay as the producer sent them (compressed, untouched records) unless the topic's
+/// compression.type asks for another codec; only base offset, leader epoch and, for
+/// LogAppendTime topics, the timestamp are rewritten. With acks=0 no response is sent; with
+/// one replica acks=1 and acks=all are complete after the append.
 /// </summary>
-internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas) : ApiHandler<ProduceRequest>
+internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas, TimeProvider? time = null) : ApiHandler<ProduceRequest>
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public override ApiKey Key => ApiKey.Produce;
 
     protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, ProduceRequest request)
@@ -57,7 +60,16 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
         // The frame buffer belongs to this request and nothing else reads it, so the batches
         // can be rewritten where they lie instead of being copied.
         var batches = MemoryMarshal.AsMemory(records);
-        var check = ProduceValidation.Validate(batches, partition.Log.Config, version);
+        var config = partition.Log.Config;
+        var check = ProduceValidation.Validate(batches, config, version);
+        if (check.Error == ErrorCode.None)
+        {
+            check = ProduceTimestamps.Validate(check, config, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        }
+        if (check.Error == ErrorCode.None)
+        {
+            check = ProduceRecompression.Apply(check, config);
+        }
         if (check.Error != ErrorCode.None)
         {
             return PartitionResult.Failed(check.Error, check.Message);

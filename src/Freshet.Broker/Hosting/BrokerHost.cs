@@ -77,6 +77,7 @@ public sealed class BrokerHost : IAsyncDisposable
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
             var admin = new TopicAdmin(catalog, replicas, options, logger);
+            var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
@@ -88,6 +89,8 @@ public sealed class BrokerHost : IAsyncDisposable
                 new ApiVersionsHandler(() => registry!),
                 new CreateTopicsHandler(admin, options, options.NodeId),
                 new DeleteTopicsHandler(catalog, admin),
+                new AlterConfigsHandler(configAdmin, options),
+                new IncrementalAlterConfigsHandler(configAdmin, options),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Freshet.Broker.Configuration;
+using Freshet.Protocol.Records;
 using Freshet.Storage;
 
 namespace Freshet.Broker.Replication;
@@ -27,10 +28,25 @@ internal static class LogConfigs
             MaxMessageBytes = Int("max.message.bytes", broker.MessageMaxBytes),
             CleanupPolicy = Text("cleanup.policy", broker.LogCleanupPolicy),
             LogAppendTime = string.Equals(Text("message.timestamp.type", broker.LogMessageTimestampType), "LogAppendTime", StringComparison.Ordinal),
+            TargetCompression = TargetCompression(Text("compression.type", broker.CompressionType)),
+            MessageTimestampBeforeMaxMs = Long("message.timestamp.before.max.ms", broker.LogMessageTimestampBeforeMaxMs),
+            MessageTimestampAfterMaxMs = Long("message.timestamp.after.max.ms", broker.LogMessageTimestampAfterMaxMs),
         };
     }
 
     /// <summary>min.insync.replicas: a replication setting, kept beside the log settings because Kafka keeps it with them.</summary>
     public static int MinInSyncReplicas(BrokerOptions broker, IReadOnlyDictionary<string, string> overrides) =>
         overrides.TryGetValue("min.insync.replicas", out var text) ? int.Parse(text, CultureInfo.InvariantCulture) : broker.MinInsyncReplicas;
+
+    /// <summary>Kafka's compression.type names; <c>producer</c> (null) keeps whatever codec the producer used.</summary>
+    public static CompressionType? TargetCompression(string compressionType) => compressionType switch
+    {
+        "producer" => null,
+        "uncompressed" => CompressionType.None,
+        "gzip" => CompressionType.Gzip,
+        "snappy" => CompressionType.Snappy,
+        "lz4" => CompressionType.Lz4,
+        "zstd" => CompressionType.Zstd,
+        _ => throw new ArgumentException($"compression.type '{compressionType}' is not one of producer, uncompressed, gzip, snappy, lz4, zstd.", nameof(compressionType)),
+    };
 }

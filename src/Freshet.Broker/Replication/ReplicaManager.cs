@@ -41,6 +41,21 @@ internal sealed class ReplicaManager(LogManager logs, BrokerOptions options)
         return created;
     }
 
+    /// <summary>Gives every partition of the topic its new log settings; the next append follows them.</summary>
+    public void ApplyConfig(TopicDefinition topic)
+    {
+        var config = LogConfigFor(topic);
+        var minInSyncReplicas = LogConfigs.MinInSyncReplicas(options, topic.ConfigOverrides);
+        for (var index = 0; index < topic.PartitionCount; index++)
+        {
+            if (_partitions.TryGetValue(new TopicPartition(topic.Name, index), out var partition))
+            {
+                partition.Log.Config = config;
+                partition.MinInSyncReplicas = minInSyncReplicas;
+            }
+        }
+    }
+
     public void DeletePartitions(TopicDefinition topic)
     {
         for (var index = 0; index < topic.PartitionCount; index++)

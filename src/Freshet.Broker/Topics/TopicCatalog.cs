@@ -54,6 +54,26 @@ internal sealed class TopicCatalog(TopicStore store)
         }
     }
 
+    /// <summary>
+    /// Replaces the definition of a topic that still exists with the same id, saving first; false
+    /// when it was deleted (or deleted and recreated) meanwhile.
+    /// </summary>
+    public bool TryUpdate(TopicDefinition topic)
+    {
+        lock (_writeLock)
+        {
+            if (!_byName.TryGetValue(topic.Name, out var current) || current.Id != topic.Id)
+            {
+                return false;
+            }
+            var all = _byName.Values.Select(t => t.Name == topic.Name ? topic : t).ToList();
+            store.Save(all);
+            _byName[topic.Name] = topic;
+            _byId[topic.Id] = topic;
+            return true;
+        }
+    }
+
     public bool TryRemove(string name, [NotNullWhen(true)] out TopicDefinition? removed)
     {
         lock (_writeLock)
