@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Freshet.Protocol.Primitives;
 using Freshet.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,9 +10,8 @@ namespace Freshet.Benchmarks;
 /// fsynced before it returns, as before a Produce acknowledgement) and without (page cache only). With group
 /// commit, appenders that arrive during an fsync share the next one, so 8 appenders should reach several times the
 /// fsync rate of 1. Times are per append; appends/s = 1 s / Mean.
-/// Run: <c>dotnet run -c Release --project bench/Freshet.Benchmarks -- --filter *GroupCommit*</c>.
+/// Run: <c>dotnet run -c Release --project bench/Freshet.Benchmarks -- --filter *GroupCommit* --job short</c>.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
 public class GroupCommitBenchmarks : IDisposable
 {
     private const int AppendsPerInvoke = 800;
