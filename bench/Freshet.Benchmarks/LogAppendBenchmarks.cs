@@ -105,15 +105,15 @@ public class LogAppendBenchmarks : IDisposable
     }
 
     /// <summary>A magic-2 batch of 100 records with opaque payload and a correct CRC.</summary>
-    private static byte[] BuildBatch(int size)
+    internal static byte[] BuildBatch(int size, long timestamp = 1_700_000_000_000)
     {
         var batch = new byte[size];
         Random.Shared.NextBytes(batch.AsSpan(RecordBatchHeader.Size));
         BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatchHeader.BatchLengthOffset), size - RecordBatchHeader.LogOverhead);
         batch[RecordBatchHeader.MagicOffset] = (byte)RecordBatchHeader.CurrentMagic;
         BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatchHeader.LastOffsetDeltaOffset), 99);
-        BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(RecordBatchHeader.BaseTimestampOffset), 1_700_000_000_000);
-        BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(RecordBatchHeader.MaxTimestampOffset), 1_700_000_000_000);
+        BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(RecordBatchHeader.BaseTimestampOffset), timestamp);
+        BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(RecordBatchHeader.MaxTimestampOffset), timestamp);
         BinaryPrimitives.WriteInt64BigEndian(batch.AsSpan(RecordBatchHeader.ProducerIdOffset), -1);
         BinaryPrimitives.WriteInt16BigEndian(batch.AsSpan(RecordBatchHeader.ProducerEpochOffset), -1);
         BinaryPrimitives.WriteInt32BigEndian(batch.AsSpan(RecordBatchHeader.BaseSequenceOffset), -1);

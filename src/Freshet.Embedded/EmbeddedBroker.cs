@@ -53,7 +53,7 @@ public sealed class EmbeddedBroker : IAsyncDisposable
             Directory.CreateDirectory(dataDirectory);
         try
         {
-            var host = await BrokerHost.StartAsync(brokerOptions, options.LoggerFactory ?? NullLoggerFactory.Instance, ct).ConfigureAwait(false);
+            var host = await BrokerHost.StartAsync(brokerOptions, options.LoggerFactory ?? NullLoggerFactory.Instance, options.DiskFaults, ct).ConfigureAwait(false);
             return new EmbeddedBroker(host, dataDirectory, ownsDirectory);
         }
         catch

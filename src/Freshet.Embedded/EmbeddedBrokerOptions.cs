@@ -16,4 +16,7 @@ public sealed class EmbeddedBrokerOptions
 
     /// <summary>Where the broker logs; null discards its logs.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>A faulty-disk switch for tests of I/O errors: failing a log dir makes its partitions' I/O throw.</summary>
+    public Freshet.Storage.IO.DiskFaults? DiskFaults { get; set; }
 }

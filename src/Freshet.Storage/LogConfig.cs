@@ -26,6 +26,9 @@ public sealed class LogConfig
     /// <summary>flush.messages: fsync once this many messages are unflushed (1: before every acknowledgement).</summary>
     public long FlushIntervalMessages { get; init; } = long.MaxValue;
 
+    /// <summary>flush.ms: fsync once the last fsync is this old and data is unflushed (checked every log.flush.scheduler.interval.ms).</summary>
+    public long FlushMs { get; init; } = long.MaxValue;
+
     /// <summary>max.message.bytes: the largest batch accepted.</summary>
     public int MaxMessageBytes { get; init; } = 1048588;
 
@@ -54,6 +57,7 @@ public sealed class LogConfig
         Check(SegmentIndexBytes >= 12, "segment.index.bytes", SegmentIndexBytes, ">= 12 (one time index entry)");
         Check(RetentionMs >= -1, "retention.ms", RetentionMs, ">= -1");
         Check(FlushIntervalMessages >= 1, "flush.messages", FlushIntervalMessages, ">= 1");
+        Check(FlushMs >= 0, "flush.ms", FlushMs, ">= 0");
         Check(MaxMessageBytes >= 0, "max.message.bytes", MaxMessageBytes, ">= 0");
         Check(MessageTimestampBeforeMaxMs >= 0, "message.timestamp.before.max.ms", MessageTimestampBeforeMaxMs, ">= 0");
         Check(MessageTimestampAfterMaxMs >= 0, "message.timestamp.after.max.ms", MessageTimestampAfterMaxMs, ">= 0");

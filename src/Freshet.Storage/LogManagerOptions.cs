@@ -12,4 +12,7 @@ public sealed class LogManagerOptions
 
     /// <summary>The cluster id to use when meta.properties has none; a mismatch with meta.properties is an error.</summary>
     public string? ClusterId { get; set; }
+
+    /// <summary>Test hook: a faulty-disk switch that makes a log dir's I/O fail. Null in production.</summary>
+    public IO.DiskFaults? DiskFaults { get; set; }
 }

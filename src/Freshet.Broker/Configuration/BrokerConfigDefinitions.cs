@@ -118,6 +118,8 @@ public static class BrokerConfigDefinitions
             "Messages between fsyncs."),
         Long("log.flush.interval.ms", 0, long.MaxValue, (o, v) => o.LogFlushIntervalMs = v, o => o.LogFlushIntervalMs,
             "Longest time a message waits for an fsync."),
+        Long("log.flush.scheduler.interval.ms", 1, long.MaxValue, (o, v) => o.LogFlushSchedulerIntervalMs = v, o => o.LogFlushSchedulerIntervalMs,
+            "How often the flusher checks which logs are due for an fsync."),
         Long("log.cleaner.delete.retention.ms", 0, long.MaxValue, (o, v) => o.LogCleanerDeleteRetentionMs = v, o => o.LogCleanerDeleteRetentionMs,
             "How long tombstones stay in compacted logs."),
         Long("log.cleaner.min.compaction.lag.ms", 0, long.MaxValue, (o, v) => o.LogCleanerMinCompactionLagMs = v, o => o.LogCleanerMinCompactionLagMs,

@@ -86,6 +86,9 @@ public sealed class BrokerOptions
     /// <summary>log.flush.interval.ms: fsync after a message has waited this long (Long.MaxValue leaves it to the OS).</summary>
     public long LogFlushIntervalMs { get; set; } = long.MaxValue;
 
+    /// <summary>log.flush.scheduler.interval.ms: how often the flusher looks for logs whose flush.ms has passed (Long.MaxValue: never).</summary>
+    public long LogFlushSchedulerIntervalMs { get; set; } = long.MaxValue;
+
     /// <summary>log.cleaner.delete.retention.ms: how long tombstones stay readable in compacted logs.</summary>
     public long LogCleanerDeleteRetentionMs { get; set; } = 24L * 60 * 60 * 1000;
 

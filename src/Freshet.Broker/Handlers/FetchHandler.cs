@@ -119,6 +119,12 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                 reads[i] = new FetchRead(ErrorCode.OffsetOutOfRange, null);
                 anyError = true;
             }
+            catch (IOException)
+            {
+                // The log dir is offline now; partitions in other dirs are still read.
+                reads[i] = new FetchRead(ErrorCode.KafkaStorageError, null);
+                anyError = true;
+            }
         }
         return reads;
     }

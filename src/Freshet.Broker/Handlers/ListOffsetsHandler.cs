@@ -43,18 +43,21 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
             return result;
         }
         var log = partition.Log;
-        TimestampOffset? found = wanted.Timestamp switch
+        if (log.IsOffline)
         {
-            Earliest => new TimestampOffset(-1, log.LogStartOffset),
-            Latest => new TimestampOffset(-1, log.HighWatermark),
-            MaxTimestamp => log.LatestTimestamp(),
-            // Every segment is local, so the earliest local offset is the log start offset.
-            EarliestLocal => new TimestampOffset(-1, log.LogStartOffset),
-            // Nothing is tiered: there is no tiered offset to report.
-            LatestTiered => null,
-            _ when wanted.Timestamp < 0 => null,
-            _ => log.FindOffsetByTimestamp(wanted.Timestamp),
-        };
+            result.ErrorCode = (short)ErrorCode.KafkaStorageError;
+            return result;
+        }
+        TimestampOffset? found;
+        try
+        {
+            found = Find(log, wanted.Timestamp);
+        }
+        catch (IOException)
+        {
+            result.ErrorCode = (short)ErrorCode.KafkaStorageError;
+            return result;
+        }
         if (wanted.Timestamp < LatestTiered)
         {
             result.ErrorCode = (short)ErrorCode.InvalidRequest;
@@ -69,5 +72,21 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
             result.OldStyleOffsets = found is { } hit ? [hit.Offset] : [];
         }
         return result;
+    }
+
+    private static TimestampOffset? Find(PartitionLog log, long timestamp)
+    {
+        return timestamp switch
+        {
+            Earliest => new TimestampOffset(-1, log.LogStartOffset),
+            Latest => new TimestampOffset(-1, log.HighWatermark),
+            MaxTimestamp => log.LatestTimestamp(),
+            // Every segment is local, so the earliest local offset is the log start offset.
+            EarliestLocal => new TimestampOffset(-1, log.LogStartOffset),
+            // Nothing is tiered: there is no tiered offset to report.
+            LatestTiered => null,
+            _ when timestamp < 0 => null,
+            _ => log.FindOffsetByTimestamp(timestamp),
+        };
     }
 }

@@ -8,6 +8,7 @@ using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Storage;
+using Freshet.Storage.IO;
 using Microsoft.Extensions.Logging;
 
 namespace Freshet.Broker.Hosting;
@@ -24,6 +25,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
     private readonly Timer _checkpointTimer;
+    private readonly Timer _flushTimer;
     private readonly ILogger _logger;
     private int _stopped;
 
@@ -35,6 +37,8 @@ public sealed class BrokerHost : IAsyncDisposable
         _listener = listener;
         _logger = logger;
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
+        var flushInterval = FlusherInterval(options.LogFlushSchedulerIntervalMs);
+        _flushTimer = new Timer(_ => logs.FlushDirtyLogs(), null, flushInterval, flushInterval);
     }
 
     public BrokerOptions Options { get; }
@@ -49,7 +53,11 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public string ClusterId => Node.ClusterId;
 
-    public static async Task<BrokerHost> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default)
+    public static Task<BrokerHost> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken = default) =>
+        StartAsync(options, loggerFactory, diskFaults: null, cancellationToken);
+
+    /// <summary>With a faulty-disk switch, so tests can fail a log dir's I/O.</summary>
+    public static async Task<BrokerHost> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory, DiskFaults? diskFaults, CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
         var logger = loggerFactory.CreateLogger("Freshet.Broker");
@@ -61,6 +69,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 DefaultConfig = LogConfigs.For(options, new Dictionary<string, string>()),
                 NodeId = options.NodeId,
                 ClusterId = options.ClusterId,
+                DiskFaults = diskFaults,
             },
             loggerFactory);
         KafkaListener? listener = null;
@@ -134,6 +143,10 @@ public sealed class BrokerHost : IAsyncDisposable
         return string.IsNullOrEmpty(options.ListenHost) || options.ListenHost is "0.0.0.0" or "::" ? Dns.GetHostName() : options.ListenHost;
     }
 
+    /// <summary>Kafka's default (Long.MaxValue) means no periodic flush; a Timer takes at most ~49 days.</summary>
+    private static TimeSpan FlusherInterval(long ms) =>
+        ms >= uint.MaxValue - 1L ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(ms);
+
     private void Checkpoint()
     {
         try
@@ -155,6 +168,7 @@ public sealed class BrokerHost : IAsyncDisposable
         }
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        await _flushTimer.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         _logs.Dispose();
         BrokerLog.Stopped(_logger);

@@ -25,6 +25,7 @@ internal static class LogConfigs
             RetentionMs = Long("retention.ms", broker.LogRetentionMs),
             RetentionBytes = Long("retention.bytes", broker.LogRetentionBytes),
             FlushIntervalMessages = Long("flush.messages", broker.LogFlushIntervalMessages),
+            FlushMs = Long("flush.ms", broker.LogFlushIntervalMs),
             MaxMessageBytes = Int("max.message.bytes", broker.MessageMaxBytes),
             CleanupPolicy = Text("cleanup.policy", broker.LogCleanupPolicy),
             LogAppendTime = string.Equals(Text("message.timestamp.type", broker.LogMessageTimestampType), "LogAppendTime", StringComparison.Ordinal),

@@ -34,7 +34,13 @@ internal sealed class ReplicaManager(LogManager logs, BrokerOptions options)
         {
             var id = new TopicPartition(topic.Name, index);
             var log = logs.TryGetLog(id, out var existing) ? existing : logs.CreateLog(id, topic.Id, config);
-            var partition = _partitions.GetOrAdd(id, _ => new Partition(id, topic.Id, log));
+            var partition = _partitions.GetOrAdd(id, _ =>
+            {
+                // The sole in-sync replica is the leader, so its high watermark is its log end offset, also when the
+                // replication-offset checkpoint is older than the log (after a crash), as Kafka's leader election sets it.
+                log.HighWatermark = log.LogEndOffset;
+                return new Partition(id, topic.Id, log);
+            });
             partition.MinInSyncReplicas = LogConfigs.MinInSyncReplicas(options, topic.ConfigOverrides);
             created.Add(partition);
         }

@@ -20,7 +20,8 @@ public sealed partial class LogManager
     private void WriteCheckpoints()
     {
         var logs = _logs.Values.ToList();
-        foreach (var dir in _logDirs)
+        // Checkpoints of an offline dir stay as they were: its logs' offsets are no longer trusted.
+        foreach (var dir in _logDirs.Where(dir => !_health[dir].IsOffline))
         {
             var inDir = logs.Where(log => log.LogDir == dir).ToList();
             OffsetCheckpointFile.Write(

@@ -37,7 +37,9 @@ public sealed partial class LogManager
                 logStartOffsets.TryGetValue(tp, out var logStart) ? logStart : null,
                 highWatermarks.TryGetValue(tp, out var highWatermark) ? highWatermark : null,
                 clean);
-            _logs[tp] = LogLoader.Load(partitionDir, tp, configFor(tp).Validate(), checkpoints, _logger, _time);
+            var log = LogLoader.Load(partitionDir, tp, configFor(tp).Validate(), checkpoints, _logger, _time);
+            log.Health = _health[dir];
+            _logs[tp] = log;
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class LogManager : IDisposable
     private readonly Dictionary<string, bool> _cleanShutdown = new(StringComparer.Ordinal);
     private readonly List<FileStream> _locks = [];
     private readonly ConcurrentDictionary<TopicPartition, PartitionLog> _logs = new();
+    private readonly Dictionary<string, LogDirHealth> _health = new(StringComparer.Ordinal);
     private readonly object _lifecycleLock = new();
     private readonly List<Task> _backgroundDeletes = [];
     private bool _loaded;
@@ -45,6 +46,10 @@ public sealed partial class LogManager : IDisposable
             throw new ArgumentException("At least one log dir is needed.", nameof(options));
         }
         _logDirsText = string.Join(',', _logDirs);
+        foreach (var dir in _logDirs)
+        {
+            _health[dir] = new LogDirHealth(dir, options.DiskFaults, _logger);
+        }
         try
         {
             foreach (var dir in _logDirs)
@@ -80,6 +85,9 @@ public sealed partial class LogManager : IDisposable
     public IReadOnlyList<string> LogDirs => _logDirs;
 
     public IReadOnlyCollection<PartitionLog> Logs => (IReadOnlyCollection<PartitionLog>)_logs.Values;
+
+    /// <summary>Log dirs taken offline by an I/O error; their partitions answer KAFKA_STORAGE_ERROR until a restart.</summary>
+    public IReadOnlyList<string> OfflineLogDirs => [.. _logDirs.Where(dir => _health[dir].IsOffline)];
 
     public bool TryGetLog(TopicPartition tp, [NotNullWhen(true)] out PartitionLog? log) => _logs.TryGetValue(tp, out log);
 
@@ -123,13 +131,15 @@ public sealed partial class LogManager : IDisposable
                     : throw new InvalidOperationException($"{tp} exists with topic id {existing.TopicId}, not {topicId}.");
             }
             config.Validate();
-            var logDir = _logDirs.MinBy(dir => _logs.Values.Count(log => log.LogDir == dir))!;
+            var logDir = _logDirs.Where(dir => !_health[dir].IsOffline).MinBy(dir => _logs.Values.Count(log => log.LogDir == dir))
+                ?? throw new KafkaStorageException($"Every log dir is offline ({_logDirsText}).");
             var partitionDir = Path.Combine(logDir, tp.DirectoryName);
             System.IO.Directory.CreateDirectory(partitionDir);
             PartitionMetadataFile.Write(partitionDir, topicId);
             var log = LogLoader.Create(partitionDir, tp, topicId, config, _logger, _time);
             DirectorySync.Fsync(partitionDir);
             DirectorySync.Fsync(logDir);
+            log.Health = _health[logDir];
             _logs[tp] = log;
             StorageLog.CreatedLog(_logger, tp, logDir);
             return log;
@@ -167,14 +177,18 @@ public sealed partial class LogManager : IDisposable
             _disposed = true;
             foreach (var log in _logs.Values)
             {
-                log.Flush();
+                if (!log.IsOffline)
+                {
+                    log.Flush();
+                }
                 log.Close();
             }
             if (_loaded)
             {
                 WriteCheckpoints();
             }
-            foreach (var dir in _logDirs.Where(dir => _loaded || _cleanShutdown[dir]))
+            // An offline dir gets no marker: what it holds is re-checked at the next start.
+            foreach (var dir in _logDirs.Where(dir => (_loaded || _cleanShutdown[dir]) && !_health[dir].IsOffline))
             {
                 using (var marker = new FileStream(Path.Combine(dir, LogFileNames.CleanShutdownMarker), FileMode.Create, FileAccess.Write))
                 {
@@ -185,6 +199,30 @@ public sealed partial class LogManager : IDisposable
             Task.WaitAll([.. _backgroundDeletes]);
             ReleaseLocks();
             StorageLog.ShutDown(_logger, _logs.Count);
+        }
+    }
+
+    /// <summary>
+    /// The periodic flusher's pass (log.flush.scheduler.interval.ms): fsyncs every log whose flush.ms has passed
+    /// since its last fsync. A failing log takes its dir offline and the pass goes on with the others.
+    /// </summary>
+    public void FlushDirtyLogs()
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var log in _logs.Values)
+        {
+            try
+            {
+                log.FlushIfDue(now);
+            }
+            catch (KafkaStorageException)
+            {
+                // Logged when the dir went offline.
+            }
+            catch (ObjectDisposedException)
+            {
+                // Deleted while the pass ran.
+            }
         }
     }
 

@@ -10,10 +10,25 @@ public sealed partial class PartitionLog
     /// partitionLeaderEpoch, which lie outside the CRC; with LogAppendTime the max timestamp and the timestamp-type
     /// attribute are rewritten too, and so is the CRC. Rolls first when the batches do not fit the active segment.
     /// </summary>
+    /// <exception cref="KafkaStorageException">The log dir is offline, or goes offline with this append.</exception>
     public LogAppendInfo Append(Span<byte> batches, int leaderEpoch)
     {
         var config = Config;
         ValidateFraming(batches, config);
+        var health = Health;
+        health.ThrowIfOffline(TopicPartition);
+        try
+        {
+            return AppendValidated(batches, leaderEpoch, config);
+        }
+        catch (IOException e)
+        {
+            throw health.Fail(TopicPartition, "append", e);
+        }
+    }
+
+    private LogAppendInfo AppendValidated(Span<byte> batches, int leaderEpoch, LogConfig config)
+    {
         LogSegment? rolled = null;
         LogAppendInfo info;
         lock (_appendLock)
@@ -28,6 +43,7 @@ public sealed partial class PartitionLog
                 rolled = active;
                 active = Roll(reason, config);
             }
+            Health.InjectFault("append");
             active.Append(batches, now);
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, config.LogAppendTime ? now : -1, batches.Length);
@@ -36,9 +52,10 @@ public sealed partial class PartitionLog
         {
             FlushTo(rolled.NextOffset);
         }
+        // flush.messages: with 1, the append is durable before the caller acknowledges it.
         if (LogEndOffset - RecoveryPoint >= config.FlushIntervalMessages)
         {
-            Flush();
+            FlushCovering(info.LastOffset + 1);
         }
         return info;
     }

@@ -8,7 +8,22 @@ public sealed partial class PartitionLog
     /// whose last offset is below <paramref name="maxOffset"/> (exclusive; the high watermark for consumers).
     /// </summary>
     /// <exception cref="OffsetOutOfRangeException"><paramref name="startOffset"/> is below the log start or above the log end.</exception>
+    /// <exception cref="KafkaStorageException">The log dir is offline, or goes offline with this read.</exception>
     public LogReadResult Read(long startOffset, int maxBytes, long maxOffset, bool minOneBatch)
+    {
+        var health = Health;
+        health.ThrowIfOffline(TopicPartition);
+        try
+        {
+            return ReadChecked(startOffset, maxBytes, maxOffset, minOneBatch);
+        }
+        catch (IOException e)
+        {
+            throw health.Fail(TopicPartition, "read", e);
+        }
+    }
+
+    private LogReadResult ReadChecked(long startOffset, int maxBytes, long maxOffset, bool minOneBatch)
     {
         var logEndOffset = LogEndOffset;
         var logStartOffset = LogStartOffset;
@@ -17,6 +32,7 @@ public sealed partial class PartitionLog
         {
             throw new OffsetOutOfRangeException(TopicPartition, startOffset, logStartOffset, logEndOffset);
         }
+        Health.InjectFault("read");
         var region = FileRegion.Empty;
         maxOffset = Math.Min(maxOffset, logEndOffset);
         if (startOffset < maxOffset)

@@ -8,7 +8,9 @@ public sealed partial class PartitionLog
     /// decoding records the batch is as close as the log gets, and a consumer starting at its base offset sees
     /// that record. Null when no batch reaches the target.
     /// </summary>
-    public TimestampOffset? FindOffsetByTimestamp(long timestamp)
+    public TimestampOffset? FindOffsetByTimestamp(long timestamp) => Guard("timestamp lookup", () => FindOffsetByTimestampCore(timestamp));
+
+    private TimestampOffset? FindOffsetByTimestampCore(long timestamp)
     {
         var logStartOffset = LogStartOffset;
         foreach (var segment in Volatile.Read(ref _segments))
@@ -29,7 +31,9 @@ public sealed partial class PartitionLog
     /// ListOffsets -3 (max timestamp): the largest batch max timestamp and the base offset of that batch; null when
     /// the log has no batch with a timestamp.
     /// </summary>
-    public TimestampOffset? LatestTimestamp()
+    public TimestampOffset? LatestTimestamp() => Guard("timestamp lookup", LatestTimestampCore);
+
+    private TimestampOffset? LatestTimestampCore()
     {
         TimestampOffset? latest = null;
         foreach (var segment in Volatile.Read(ref _segments))

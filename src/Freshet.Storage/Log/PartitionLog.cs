@@ -21,6 +21,7 @@ public sealed partial class PartitionLog
     private readonly long _logStartOffset;
     private long _highWatermark;
     private long _recoveryPoint;
+    private long _lastFlushMs;
     private bool _closed;
 
     internal PartitionLog(
@@ -46,7 +47,18 @@ public sealed partial class PartitionLog
         _highWatermark = Math.Clamp(highWatermark, _logStartOffset, _logEndOffset);
         _logger = logger;
         _time = time;
+        _lastFlushMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Health = new LogDirHealth(LogDir, null, logger);
     }
+
+    /// <summary>The health of the log dir, shared with its other logs; the log manager sets it after loading.</summary>
+    internal LogDirHealth Health { get; set; }
+
+    /// <summary>The log dir had an I/O error: every operation fails with <see cref="KafkaStorageException"/>.</summary>
+    public bool IsOffline => Health.IsOffline;
+
+    /// <summary>When the last fsync finished (for flush.ms), in Unix milliseconds.</summary>
+    public long LastFlushMs => Volatile.Read(ref _lastFlushMs);
 
     public TopicPartition TopicPartition { get; }
 
@@ -84,7 +96,30 @@ public sealed partial class PartitionLog
     internal IReadOnlyList<LogSegment> Segments => Volatile.Read(ref _segments);
 
     /// <summary>fsyncs every segment holding offsets above the recovery point, then moves the point to what was flushed.</summary>
-    public void Flush() => FlushTo(LogEndOffset);
+    /// <exception cref="KafkaStorageException">The log dir is offline, or goes offline now.</exception>
+    public void Flush() => Guard("flush", () => FlushTo(LogEndOffset));
+
+    /// <summary>
+    /// Group commit: returns once every offset below <paramref name="offset"/> is fsynced. A caller that finds the
+    /// flush lock taken waits, and usually finds its offset covered by the flush it waited for, because each flush
+    /// covers everything appended before it started, not just the offset it was asked for. Concurrent appenders
+    /// with flush.messages=1 so share one fsync instead of queueing one each.
+    /// </summary>
+    private void FlushCovering(long offset)
+    {
+        if (offset <= RecoveryPoint)
+        {
+            return;
+        }
+        lock (_flushLock)
+        {
+            if (offset <= RecoveryPoint)
+            {
+                return;
+            }
+            FlushTo(LogEndOffset);
+        }
+    }
 
     /// <summary>
     /// fsyncs the segments holding offsets in [recovery point, <paramref name="offset"/>) and moves the recovery
@@ -99,16 +134,55 @@ public sealed partial class PartitionLog
             {
                 return;
             }
+            Health.InjectFault("flush");
+            var newSegment = false;
             foreach (var segment in Volatile.Read(ref _segments))
             {
                 if (segment.BaseOffset < offset && (segment.NextOffset > recoveryPoint || segment.BaseOffset >= recoveryPoint))
                 {
                     segment.Flush();
+                    newSegment |= segment.BaseOffset >= recoveryPoint && segment.BaseOffset > 0;
                 }
             }
+            // A segment created since the last flush is durable only once its directory entry is (Kafka's LocalLog.flush).
+            if (newSegment)
+            {
+                IO.DirectorySync.Fsync(Directory);
+            }
             AdvanceRecoveryPoint(offset);
+            Volatile.Write(ref _lastFlushMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
         }
     }
+
+    /// <summary>flush.ms: fsyncs when data is unflushed and the last fsync is at least flush.ms old.</summary>
+    internal void FlushIfDue(long nowMs)
+    {
+        if (!IsOffline && LogEndOffset > RecoveryPoint && nowMs - LastFlushMs >= Config.FlushMs)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Runs an operation that does I/O; an <see cref="IOException"/> takes the log dir offline.</summary>
+    private T Guard<T>(string operation, Func<T> action)
+    {
+        var health = Health;
+        health.ThrowIfOffline(TopicPartition);
+        try
+        {
+            return action();
+        }
+        catch (IOException e)
+        {
+            throw health.Fail(TopicPartition, operation, e);
+        }
+    }
+
+    private void Guard(string operation, Action action) => Guard(operation, () =>
+    {
+        action();
+        return 0;
+    });
 
     /// <summary>Closes the segment files; the active segment's indexes are trimmed. Unflushed data stays unflushed.</summary>
     internal void Close()

@@ -53,5 +53,8 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Ignoring unreadable checkpoint {Path}; its logs are re-read from the start")]
     public static partial void UnreadableCheckpoint(ILogger logger, Exception exception, string path);
 
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Log dir {LogDir} is offline after an I/O error in {Operation} of {TopicPartition}; its partitions answer KAFKA_STORAGE_ERROR")]
+    public static partial void LogDirOffline(ILogger logger, Exception exception, string logDir, TopicPartition topicPartition, string operation);
+
     public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
 }

@@ -36,10 +36,14 @@ public sealed class BrokerScope : IAsyncDisposable
         return EmbeddedBroker.StartAsync(options);
     }
 
-    /// <summary>Stops the broker cleanly and starts a new one on the same data directory.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Stops the broker cleanly and starts a new one on the same data directory; <paramref name="whileStopped"/> runs
+    /// in between, to damage files as a crash or a bad disk would.
+    /// </summary>
+    public async Task RestartAsync(Action? whileStopped = null)
     {
         await Broker.DisposeAsync();
+        whileStopped?.Invoke();
         Broker = await StartBrokerAsync();
     }
 
