@@ -170,6 +170,7 @@ public sealed partial class LogManager : IDisposable
                 log.Flush();
                 log.Close();
             }
+            DeleteAllPendingSegmentFiles();
             if (_loaded)
             {
                 WriteCheckpoints();

@@ -22,6 +22,11 @@ public sealed partial class PartitionLog
         if (startOffset < maxOffset)
         {
             var segments = Volatile.Read(ref _segments);
+            if (startOffset < segments[0].BaseOffset)
+            {
+                // Retention removed the segment between the range check and here; the start offset has moved past it.
+                throw new OffsetOutOfRangeException(TopicPartition, startOffset, LogStartOffset, logEndOffset);
+            }
             for (var i = FloorSegment(segments, startOffset); i < segments.Length; i++)
             {
                 if (segments[i].TryRead(startOffset, maxBytes, maxOffset, minOneBatch, out region))
