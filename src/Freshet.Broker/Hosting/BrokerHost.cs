@@ -24,6 +24,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
     private readonly Timer _checkpointTimer;
+    private readonly RetentionChecker _retention;
     private readonly ILogger _logger;
     private int _stopped;
 
@@ -35,6 +36,7 @@ public sealed class BrokerHost : IAsyncDisposable
         _listener = listener;
         _logger = logger;
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
+        _retention = new RetentionChecker(logs, options.LogRetentionCheckIntervalMs, logger);
     }
 
     public BrokerOptions Options { get; }
@@ -88,6 +90,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new ApiVersionsHandler(() => registry!),
                 new CreateTopicsHandler(admin, options, options.NodeId),
                 new DeleteTopicsHandler(catalog, admin),
+                new DeleteRecordsHandler(replicas),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
@@ -152,6 +155,7 @@ public sealed class BrokerHost : IAsyncDisposable
         }
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
+        await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         _logs.Dispose();
         BrokerLog.Stopped(_logger);
