@@ -32,6 +32,8 @@ public sealed class RetentionTests
 
         AssertWatermarks(scope.BootstrapServers, "delete-records", 40, 100);
         Assert.Equal(40, FirstOffsetFromBeginning(scope.BootstrapServers, "delete-records"));
+        // A fetch below the low watermark gets OFFSET_OUT_OF_RANGE; auto.offset.reset=earliest moves the consumer to it.
+        Assert.Equal(40, FirstOffsetFrom(scope.BootstrapServers, "delete-records", 10));
 
         await scope.RestartAsync();
         AssertWatermarks(scope.BootstrapServers, "delete-records", 40, 100);
@@ -119,7 +121,13 @@ public sealed class RetentionTests
     }
 
     private static IConsumer<string, string> NewConsumer(string bootstrap) =>
-        new ConsumerBuilder<string, string>(new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "freshet-it-reader", EnableAutoCommit = false }).Build();
+        new ConsumerBuilder<string, string>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "freshet-it-reader",
+            EnableAutoCommit = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+        }).Build();
 
     private static void AssertWatermarks(string bootstrap, string topic, long low, long high)
     {
@@ -144,10 +152,12 @@ public sealed class RetentionTests
         }
     }
 
-    private static long FirstOffsetFromBeginning(string bootstrap, string topic)
+    private static long FirstOffsetFromBeginning(string bootstrap, string topic) => FirstOffsetFrom(bootstrap, topic, Offset.Beginning);
+
+    private static long FirstOffsetFrom(string bootstrap, string topic, Offset start)
     {
         using var consumer = NewConsumer(bootstrap);
-        consumer.Assign(new TopicPartitionOffset(topic, 0, Offset.Beginning));
+        consumer.Assign(new TopicPartitionOffset(topic, 0, start));
         var result = consumer.Consume(Deadline);
         Assert.NotNull(result);
         return result.Offset.Value;
