@@ -23,6 +23,12 @@ public sealed class LogConfig
     /// <summary>retention.bytes (-1: unbounded)</summary>
     public long RetentionBytes { get; init; } = -1;
 
+    /// <summary>file.delete.delay.ms: how long a deleted segment's <c>.deleted</c> files stay for reads already under way.</summary>
+    public long FileDeleteDelayMs { get; init; } = 60000;
+
+    /// <summary>cleanup.policy includes <c>delete</c>: retention.ms and retention.bytes apply.</summary>
+    public bool DeletePolicy => CleanupPolicy.Split(',').Any(p => p.Trim() == "delete");
+
     /// <summary>flush.messages: fsync once this many messages are unflushed (1: before every acknowledgement).</summary>
     public long FlushIntervalMessages { get; init; } = long.MaxValue;
 
@@ -56,6 +62,7 @@ public sealed class LogConfig
         Check(IndexIntervalBytes >= 0, "index.interval.bytes", IndexIntervalBytes, ">= 0");
         Check(SegmentIndexBytes >= 12, "segment.index.bytes", SegmentIndexBytes, ">= 12 (one time index entry)");
         Check(RetentionMs >= -1, "retention.ms", RetentionMs, ">= -1");
+        Check(FileDeleteDelayMs >= 0, "file.delete.delay.ms", FileDeleteDelayMs, ">= 0");
         Check(FlushIntervalMessages >= 1, "flush.messages", FlushIntervalMessages, ">= 1");
         Check(FlushMs >= 0, "flush.ms", FlushMs, ">= 0");
         Check(MaxMessageBytes >= 0, "max.message.bytes", MaxMessageBytes, ">= 0");

@@ -68,6 +68,12 @@ public sealed class BrokerOptions
     /// <summary>log.retention.bytes</summary>
     public long LogRetentionBytes { get; set; } = -1;
 
+    /// <summary>log.retention.check.interval.ms: how often segments are checked against retention and the log start offset.</summary>
+    public long LogRetentionCheckIntervalMs { get; set; } = 300000;
+
+    /// <summary>log.segment.delete.delay.ms: how long a deleted segment's files stay for reads under way (topic: file.delete.delay.ms).</summary>
+    public long LogSegmentDeleteDelayMs { get; set; } = 60000;
+
     /// <summary>log.cleanup.policy</summary>
     public string LogCleanupPolicy { get; set; } = "delete";
 

@@ -11,6 +11,7 @@ public static class TopicConfigDefinitions
         new("cleanup.policy", ConfigRule.ListOf([.. BrokerConfigDefinitions.CleanupPolicies]), "log.cleanup.policy"),
         new("compression.type", ConfigRule.OneOf([.. BrokerConfigDefinitions.CompressionTypes]), "compression.type"),
         new("delete.retention.ms", ConfigRule.Long(0), "log.cleaner.delete.retention.ms"),
+        new("file.delete.delay.ms", ConfigRule.Long(0), "log.segment.delete.delay.ms"),
         new("flush.messages", ConfigRule.Long(1), "log.flush.interval.messages"),
         new("flush.ms", ConfigRule.Long(0), "log.flush.interval.ms"),
         new("index.interval.bytes", ConfigRule.Int(0), "log.index.interval.bytes"),

@@ -44,4 +44,7 @@ internal static partial class BrokerLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing offset checkpoints failed: {Reason}")]
     public static partial void CheckpointFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention pass failed: {Reason}")]
+    public static partial void RetentionFailed(ILogger logger, string reason);
 }

@@ -167,8 +167,18 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         if (read.Result is { Records.Length: > 0 } result)
         {
             var buffer = context.RentBuffer(result.Records.Length);
-            var copied = result.Records.CopyTo(buffer);
-            data.Records = buffer.AsMemory(0, copied);
+            try
+            {
+                var copied = result.Records.CopyTo(buffer);
+                data.Records = buffer.AsMemory(0, copied);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Retention deleted the segment and file.delete.delay.ms passed while this fetch waited: the
+                // offset is below the log start now, and the consumer learns so as it would on its next fetch.
+                data.ErrorCode = (short)ErrorCode.OffsetOutOfRange;
+                data.Records = ReadOnlyMemory<byte>.Empty;
+            }
         }
         else
         {

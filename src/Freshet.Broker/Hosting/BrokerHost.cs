@@ -26,6 +26,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly KafkaListener _listener;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
+    private readonly RetentionChecker _retention;
     private readonly ILogger _logger;
     private int _stopped;
 
@@ -39,6 +40,7 @@ public sealed class BrokerHost : IAsyncDisposable
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
         var flushInterval = FlusherInterval(options.LogFlushSchedulerIntervalMs);
         _flushTimer = new Timer(_ => logs.FlushDirtyLogs(), null, flushInterval, flushInterval);
+        _retention = new RetentionChecker(logs, options.LogRetentionCheckIntervalMs, logger);
     }
 
     public BrokerOptions Options { get; }
@@ -100,6 +102,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DeleteTopicsHandler(catalog, admin),
                 new AlterConfigsHandler(configAdmin, options),
                 new IncrementalAlterConfigsHandler(configAdmin, options),
+                new DeleteRecordsHandler(replicas),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
@@ -169,6 +172,7 @@ public sealed class BrokerHost : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
+        await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         _logs.Dispose();
         BrokerLog.Stopped(_logger);

@@ -24,6 +24,7 @@ internal static class LogConfigs
             SegmentIndexBytes = Int("segment.index.bytes", broker.LogIndexSizeMaxBytes),
             RetentionMs = Long("retention.ms", broker.LogRetentionMs),
             RetentionBytes = Long("retention.bytes", broker.LogRetentionBytes),
+            FileDeleteDelayMs = Long("file.delete.delay.ms", broker.LogSegmentDeleteDelayMs),
             FlushIntervalMessages = Long("flush.messages", broker.LogFlushIntervalMessages),
             FlushMs = Long("flush.ms", broker.LogFlushIntervalMs),
             MaxMessageBytes = Int("max.message.bytes", broker.MessageMaxBytes),

@@ -183,6 +183,7 @@ public sealed partial class LogManager : IDisposable
                 }
                 log.Close();
             }
+            DeleteAllPendingSegmentFiles();
             if (_loaded)
             {
                 WriteCheckpoints();

@@ -38,12 +38,30 @@ public sealed partial class PartitionLog
         if (startOffset < maxOffset)
         {
             var segments = Volatile.Read(ref _segments);
-            for (var i = FloorSegment(segments, startOffset); i < segments.Length; i++)
+            if (startOffset < segments[0].BaseOffset)
             {
-                if (segments[i].TryRead(startOffset, maxBytes, maxOffset, minOneBatch, out region))
+                // Retention removed the segment between the range check and here; the start offset has moved past it.
+                throw new OffsetOutOfRangeException(TopicPartition, startOffset, LogStartOffset, logEndOffset);
+            }
+            try
+            {
+                for (var i = FloorSegment(segments, startOffset); i < segments.Length; i++)
                 {
-                    break;
+                    if (segments[i].TryRead(startOffset, maxBytes, maxOffset, minOneBatch, out region))
+                    {
+                        break;
+                    }
                 }
+            }
+            catch (ObjectDisposedException) when (Array.Exists(segments, segment => segment.IsMarkedDeleted))
+            {
+                // A segment of this snapshot was deleted and its file.delete.delay.ms passed during the read. Below
+                // the new start the records are gone; otherwise the segment was replaced and the current list has them.
+                if (startOffset < LogStartOffset)
+                {
+                    throw new OffsetOutOfRangeException(TopicPartition, startOffset, LogStartOffset, logEndOffset);
+                }
+                return Read(startOffset, maxBytes, maxOffset, minOneBatch);
             }
         }
         return new LogReadResult

@@ -12,16 +12,25 @@ public sealed partial class PartitionLog
 
     private TimestampOffset? FindOffsetByTimestampCore(long timestamp)
     {
-        var logStartOffset = LogStartOffset;
         foreach (var segment in Volatile.Read(ref _segments))
         {
             if (segment.MaxTimestampAndOffset.Timestamp < timestamp)
             {
                 continue;
             }
-            if (segment.FindByTimestamp(timestamp) is { } found)
+            TimestampOffset? found;
+            try
             {
-                return found with { Offset = Math.Max(found.Offset, logStartOffset) };
+                found = segment.FindByTimestamp(timestamp);
+            }
+            catch (ObjectDisposedException) when (segment.IsMarkedDeleted)
+            {
+                // Deleted by retention while this lookup ran: its records are gone, the next segment answers.
+                continue;
+            }
+            if (found is { } hit)
+            {
+                return hit with { Offset = Math.Max(hit.Offset, LogStartOffset) };
             }
         }
         return null;

@@ -18,7 +18,7 @@ public sealed partial class PartitionLog
     private LogSegment[] _segments;
     private LogConfig _config;
     private long _logEndOffset;
-    private readonly long _logStartOffset;
+    private long _logStartOffset;
     private long _highWatermark;
     private long _recoveryPoint;
     private long _lastFlushMs;
@@ -76,7 +76,11 @@ public sealed partial class PartitionLog
     /// <summary>The log dir holding <see cref="Directory"/>.</summary>
     public string LogDir => Path.GetDirectoryName(Directory) ?? throw new InvalidOperationException($"'{Directory}' has no parent.");
 
-    public long LogStartOffset => _logStartOffset;
+    /// <summary>
+    /// The first offset readers may see; persisted in log-start-offset-checkpoint. It only moves forward: by
+    /// DeleteRecords (<see cref="DeleteRecordsBefore"/>) or when retention deletes the segments below it.
+    /// </summary>
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
 
     /// <summary>The next offset to assign.</summary>
     public long LogEndOffset => Volatile.Read(ref _logEndOffset);

@@ -55,6 +55,17 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Log dir {LogDir} is offline after an I/O error in {Operation} of {TopicPartition}; its partitions answer KAFKA_STORAGE_ERROR")]
     public static partial void LogDirOffline(ILogger logger, Exception exception, string logDir, TopicPartition topicPartition, string operation);
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information, Message = "Deleted {Count} segments of {TopicPartition} ({Reason}); the log now starts at {LogStartOffset}")]
+    public static partial void DeletedSegments(ILogger logger, TopicPartition topicPartition, int count, long logStartOffset, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Moved the log start offset of {TopicPartition} to {LogStartOffset} ({Reason})")]
+    public static partial void MovedLogStartOffset(ILogger logger, TopicPartition topicPartition, long logStartOffset, string reason);
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Could not delete the files of segment {Segment}")]
+    public static partial void SegmentDeleteFailed(ILogger logger, Exception exception, string segment);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Retention of {TopicPartition} failed")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception, TopicPartition topicPartition);
 
     public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
 }

@@ -110,8 +110,13 @@ internal sealed partial class LogSegment : IDisposable
         }
     }
 
+    /// <summary>fsyncs the log and the indexes; a segment already out of the log has nothing worth keeping.</summary>
     public void Flush()
     {
+        if (_markedDeleted)
+        {
+            return;
+        }
         RandomAccess.FlushToDisk(_log);
         _offsetIndex?.Flush();
         _timeIndex?.Flush();
