@@ -56,6 +56,14 @@ internal static class ProduceValidation
             {
                 return ProduceCheck.Fail(ErrorCode.InvalidRecord, "A produced batch must hold at least one record.");
             }
+            if (config.IsCompacted && !batch.Header.IsControl)
+            {
+                var keyError = RecordBatchReader.TryFindNullKey(batch.Bytes, out var hasNullKey);
+                if (keyError != RecordBatchError.None || hasNullKey)
+                {
+                    return ProduceCheck.Fail(ErrorCode.CorruptMessage, "Compacted topic cannot accept message without key.");
+                }
+            }
             batchCount++;
         }
         if (enumerator.Error != RecordBatchError.None)

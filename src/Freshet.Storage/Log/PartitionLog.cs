@@ -124,6 +124,7 @@ public sealed partial class PartitionLog
             {
                 segment.Dispose();
             }
+            DisposeRetired();
         }
     }
 
