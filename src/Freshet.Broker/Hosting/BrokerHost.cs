@@ -8,6 +8,7 @@ using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Storage;
+using Freshet.Storage.Cleaner;
 using Microsoft.Extensions.Logging;
 
 namespace Freshet.Broker.Hosting;
@@ -25,10 +26,12 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly KafkaListener _listener;
     private readonly Timer _checkpointTimer;
     private readonly ILogger _logger;
+    private readonly LogCleaner? _cleaner;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, KafkaListener listener, ILogger logger)
+    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, ILogger logger)
     {
+        _cleaner = cleaner;
         Options = options;
         Node = node;
         _logs = logs;
@@ -91,7 +94,20 @@ public sealed class BrokerHost : IAsyncDisposable
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
-            var host = new BrokerHost(options, node, logs, listener, logger);
+            var cleaner = options.LogCleanerEnable && options.LogCleanerThreads > 0
+                ? new LogCleaner(
+                    logs,
+                    new LogCleanerOptions
+                    {
+                        Threads = options.LogCleanerThreads,
+                        BackoffMs = options.LogCleanerBackoffMs,
+                        DedupeBufferSize = options.LogCleanerDedupeBufferSize,
+                    },
+                    loggerFactory,
+                    TimeProvider.System)
+                : null;
+            cleaner?.Start();
+            var host = new BrokerHost(options, node, logs, cleaner, listener, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -153,6 +169,10 @@ public sealed class BrokerHost : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_cleaner is not null)
+        {
+            await _cleaner.DisposeAsync().ConfigureAwait(false);
+        }
         _logs.Dispose();
         BrokerLog.Stopped(_logger);
     }
