@@ -263,4 +263,43 @@ public sealed class CompactionTests
             Assert.True(TestBatches.Parse(read).First().LastOffset >= record.Offset);
         }
     }
+
+    [Fact]
+    public async Task Appends_and_reads_go_on_while_the_cleaner_runs()
+    {
+        using var fixture = new LogFixture(Compacted());
+        var latest = new Dictionary<string, string?>();
+        using var stop = new CancellationTokenSource();
+        var cleaner = NewCleaner(fixture);
+        var cleans = 0;
+        var background = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                if (cleaner.CleanOnce())
+                {
+                    Interlocked.Increment(ref cleans);
+                }
+                else
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        });
+        for (var n = 0; n < 3000; n++)
+        {
+            Put(fixture, $"k{n % 50}", $"v{n}");
+            latest[$"k{n % 50}"] = $"v{n}";
+            if (n % 500 == 0)
+            {
+                Assert.NotEmpty(ReadAll(fixture.Log));
+            }
+        }
+        await stop.CancelAsync();
+        await background;
+        Assert.True(cleans > 0);
+        var last = ReadAll(fixture.Log).GroupBy(r => r.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+        Assert.Equal(latest, last);
+        Assert.Equal(3000, fixture.Log.LogEndOffset);
+    }
 }
