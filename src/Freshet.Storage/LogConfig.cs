@@ -41,6 +41,21 @@ public sealed class LogConfig
     /// <summary>cleanup.policy</summary>
     public string CleanupPolicy { get; init; } = "delete";
 
+    /// <summary>min.cleanable.dirty.ratio: the dirty share of a compacted log at which the cleaner picks it.</summary>
+    public double MinCleanableDirtyRatio { get; init; } = 0.5;
+
+    /// <summary>min.compaction.lag.ms: records younger than this stay uncompacted.</summary>
+    public long MinCompactionLagMs { get; init; }
+
+    /// <summary>max.compaction.lag.ms: a log whose oldest dirty record is older than this is cleaned whatever its ratio.</summary>
+    public long MaxCompactionLagMs { get; init; } = long.MaxValue;
+
+    /// <summary>delete.retention.ms: how long a tombstone stays readable after the cleaner first sees it.</summary>
+    public long DeleteRetentionMs { get; init; } = 86400000;
+
+    /// <summary>cleanup.policy contains compact.</summary>
+    public bool IsCompacted => CleanupPolicy.Split(',').Any(p => p.Trim() == "compact");
+
     /// <summary>message.timestamp.type=LogAppendTime: the broker stamps each batch's max timestamp.</summary>
     public bool LogAppendTime { get; init; }
 
@@ -68,6 +83,10 @@ public sealed class LogConfig
         Check(MaxMessageBytes >= 0, "max.message.bytes", MaxMessageBytes, ">= 0");
         Check(MessageTimestampBeforeMaxMs >= 0, "message.timestamp.before.max.ms", MessageTimestampBeforeMaxMs, ">= 0");
         Check(MessageTimestampAfterMaxMs >= 0, "message.timestamp.after.max.ms", MessageTimestampAfterMaxMs, ">= 0");
+        Check(MinCleanableDirtyRatio is >= 0 and <= 1, "min.cleanable.dirty.ratio", MinCleanableDirtyRatio, "between 0 and 1");
+        Check(MinCompactionLagMs >= 0, "min.compaction.lag.ms", MinCompactionLagMs, ">= 0");
+        Check(MaxCompactionLagMs >= 1, "max.compaction.lag.ms", MaxCompactionLagMs, ">= 1");
+        Check(DeleteRetentionMs >= 0, "delete.retention.ms", DeleteRetentionMs, ">= 0");
         Check(CleanupPolicy.Split(',').All(p => p.Trim() is "delete" or "compact"), "cleanup.policy", CleanupPolicy, "delete and/or compact");
         return this;
     }

@@ -36,6 +36,7 @@ public static class LogFileNames
     public const string LogStartOffsetCheckpoint = "log-start-offset-checkpoint";
     public const string ReplicationOffsetCheckpoint = "replication-offset-checkpoint";
     public const string PartitionMetadata = "partition.metadata";
+    public const string CleanerOffsetCheckpoint = "cleaner-offset-checkpoint";
 
     public const int OffsetDigits = 20;
 

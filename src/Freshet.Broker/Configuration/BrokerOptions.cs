@@ -107,6 +107,18 @@ public sealed class BrokerOptions
     /// <summary>log.cleaner.min.cleanable.ratio</summary>
     public double LogCleanerMinCleanableRatio { get; set; } = 0.5;
 
+    /// <summary>log.cleaner.enable: run the cleaner that compacts logs with cleanup.policy=compact.</summary>
+    public bool LogCleanerEnable { get; set; } = true;
+
+    /// <summary>log.cleaner.threads</summary>
+    public int LogCleanerThreads { get; set; } = 1;
+
+    /// <summary>log.cleaner.backoff.ms: how long the cleaner sleeps when no log needs cleaning.</summary>
+    public long LogCleanerBackoffMs { get; set; } = 15000;
+
+    /// <summary>log.cleaner.dedupe.buffer.size: memory for the key → offset map, shared by the cleaner threads.</summary>
+    public long LogCleanerDedupeBufferSize { get; set; } = 128L * 1024 * 1024;
+
     /// <summary>unclean.leader.election.enable</summary>
     public bool UncleanLeaderElectionEnable { get; set; }
 

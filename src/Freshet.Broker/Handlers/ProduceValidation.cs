@@ -20,6 +20,7 @@ internal readonly record struct ProduceCheck(ErrorCode Error, string? Message, M
 internal static class ProduceValidation
 {
     private const short FirstVersionWithSingleBatch = 3;
+    private const short FirstVersionWithInvalidRecord = 8;
 
     public static ProduceCheck Validate(Memory<byte> records, LogConfig config, short version)
     {
@@ -55,6 +56,17 @@ internal static class ProduceValidation
             if (batch.Header.RecordCount == 0)
             {
                 return ProduceCheck.Fail(ErrorCode.InvalidRecord, "A produced batch must hold at least one record.");
+            }
+            if (config.IsCompacted && !batch.Header.IsControl)
+            {
+                var keyError = RecordBatchReader.TryFindNullKey(batch.Bytes, out var hasNullKey);
+                if (keyError != RecordBatchError.None || hasNullKey)
+                {
+                    // Kafka answers INVALID_RECORD (permanent for clients) from Produce v8, when it appeared; older
+                    // clients get CORRUPT_MESSAGE.
+                    var code = version >= FirstVersionWithInvalidRecord ? ErrorCode.InvalidRecord : ErrorCode.CorruptMessage;
+                    return ProduceCheck.Fail(code, "Compacted topic cannot accept message without key.");
+                }
             }
             batchCount++;
         }

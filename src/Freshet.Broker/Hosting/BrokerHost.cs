@@ -9,6 +9,7 @@ using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Storage;
 using Freshet.Storage.IO;
+using Freshet.Storage.Cleaner;
 using Microsoft.Extensions.Logging;
 
 namespace Freshet.Broker.Hosting;
@@ -28,10 +29,12 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly Timer _flushTimer;
     private readonly RetentionChecker _retention;
     private readonly ILogger _logger;
+    private readonly LogCleaner? _cleaner;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, KafkaListener listener, ILogger logger)
+    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, ILogger logger)
     {
+        _cleaner = cleaner;
         Options = options;
         Node = node;
         _logs = logs;
@@ -106,7 +109,20 @@ public sealed class BrokerHost : IAsyncDisposable
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
-            var host = new BrokerHost(options, node, logs, listener, logger);
+            var cleaner = options.LogCleanerEnable && options.LogCleanerThreads > 0
+                ? new LogCleaner(
+                    logs,
+                    new LogCleanerOptions
+                    {
+                        Threads = options.LogCleanerThreads,
+                        BackoffMs = options.LogCleanerBackoffMs,
+                        DedupeBufferSize = options.LogCleanerDedupeBufferSize,
+                    },
+                    loggerFactory,
+                    TimeProvider.System)
+                : null;
+            cleaner?.Start();
+            var host = new BrokerHost(options, node, logs, cleaner, listener, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -174,6 +190,10 @@ public sealed class BrokerHost : IAsyncDisposable
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_cleaner is not null)
+        {
+            await _cleaner.DisposeAsync().ConfigureAwait(false);
+        }
         _logs.Dispose();
         BrokerLog.Stopped(_logger);
     }

@@ -29,6 +29,12 @@ internal static class LogConfigs
             FlushMs = Long("flush.ms", broker.LogFlushIntervalMs),
             MaxMessageBytes = Int("max.message.bytes", broker.MessageMaxBytes),
             CleanupPolicy = Text("cleanup.policy", broker.LogCleanupPolicy),
+            MinCleanableDirtyRatio = overrides.TryGetValue("min.cleanable.dirty.ratio", out var ratio)
+                ? double.Parse(ratio, CultureInfo.InvariantCulture)
+                : broker.LogCleanerMinCleanableRatio,
+            MinCompactionLagMs = Long("min.compaction.lag.ms", broker.LogCleanerMinCompactionLagMs),
+            MaxCompactionLagMs = Long("max.compaction.lag.ms", broker.LogCleanerMaxCompactionLagMs),
+            DeleteRetentionMs = Long("delete.retention.ms", broker.LogCleanerDeleteRetentionMs),
             LogAppendTime = string.Equals(Text("message.timestamp.type", broker.LogMessageTimestampType), "LogAppendTime", StringComparison.Ordinal),
             TargetCompression = TargetCompression(Text("compression.type", broker.CompressionType)),
             MessageTimestampBeforeMaxMs = Long("message.timestamp.before.max.ms", broker.LogMessageTimestampBeforeMaxMs),

@@ -26,7 +26,7 @@ public static class RecordBatchBuilder
         {
             throw new ArgumentException("A batch holds at least one record.", nameof(records));
         }
-        var baseTimestamp = records[0].Timestamp;
+        var baseTimestamp = options.DeleteHorizonMs ?? records[0].Timestamp;
         var maxTimestamp = long.MinValue;
         var lastOffsetDelta = -1;
         using var body = new PooledBufferWriter(1024);
@@ -40,6 +40,12 @@ public static class RecordBatchBuilder
             lastOffsetDelta = (int)delta;
             maxTimestamp = Math.Max(maxTimestamp, record.Timestamp);
             WriteRecord(body, record, record.Timestamp - baseTimestamp, lastOffsetDelta);
+        }
+        if (options.LastOffsetDelta is { } keptDelta)
+        {
+            lastOffsetDelta = keptDelta >= lastOffsetDelta
+                ? keptDelta
+                : throw new ArgumentException("LastOffsetDelta is below the last record's offset delta.", nameof(options));
         }
         using var compressed = options.Compression == CompressionType.None ? null : new PooledBufferWriter(body.WrittenCount / 2 + 64);
         if (compressed is not null)
@@ -84,6 +90,10 @@ public static class RecordBatchBuilder
         if (options.IsControl)
         {
             attributes |= RecordBatchHeader.ControlFlag;
+        }
+        if (options.DeleteHorizonMs is not null)
+        {
+            attributes |= RecordBatchHeader.DeleteHorizonFlag;
         }
         return attributes;
     }

@@ -21,4 +21,16 @@ public sealed record RecordBatchOptions
     public bool IsTransactional { get; init; }
 
     public bool IsControl { get; init; }
+
+    /// <summary>
+    /// The batch's lastOffsetDelta when it must outlive its last record (the cleaner keeps a batch's offset range
+    /// even when it drops the records at its end); null: the last record's delta.
+    /// </summary>
+    public int? LastOffsetDelta { get; init; }
+
+    /// <summary>
+    /// Kafka's delete horizon (KIP-534): when set, attribute bit 6 is set and baseTimestamp holds the horizon, the
+    /// time after which the cleaner drops the batch's tombstones; record timestamps stay exact through their deltas.
+    /// </summary>
+    public long? DeleteHorizonMs { get; init; }
 }

@@ -75,6 +75,44 @@ public static class RecordBatchReader
         return error != RecordBatchError.None ? error : Walk(buffer.WrittenSpan, header);
     }
 
+    /// <summary>
+    /// Whether any record of a valid batch has a null key (a compacted topic refuses those), decompressing into a
+    /// pooled buffer and allocating nothing per record. Records are assumed already validated.
+    /// </summary>
+    public static RecordBatchError TryFindNullKey(ReadOnlySpan<byte> batch, out bool hasNullKey, int maxDecompressedSize = DefaultMaxDecompressedSize)
+    {
+        hasNullKey = false;
+        var header = RecordBatchHeader.Read(batch);
+        if (header.Compression == CompressionType.None)
+        {
+            return FindNullKey(batch[RecordBatchHeader.Size..], header.RecordCount, out hasNullKey);
+        }
+        using var buffer = new PooledBufferWriter(Math.Min(maxDecompressedSize, 4 * batch.Length) + 1);
+        var error = Decompress(header.Compression, batch[RecordBatchHeader.Size..], buffer, maxDecompressedSize);
+        return error != RecordBatchError.None ? error : FindNullKey(buffer.WrittenSpan, header.RecordCount, out hasNullKey);
+    }
+
+    private static RecordBatchError FindNullKey(ReadOnlySpan<byte> data, int recordCount, out bool hasNullKey)
+    {
+        hasNullKey = false;
+        var position = 0;
+        for (var i = 0; i < recordCount && position < data.Length; i++)
+        {
+            var error = RecordLayout.TryRead(data, position, out var layout);
+            if (error != RecordBatchError.None)
+            {
+                return error;
+            }
+            if (layout.KeyLength < 0)
+            {
+                hasNullKey = true;
+                return RecordBatchError.None;
+            }
+            position = layout.End;
+        }
+        return RecordBatchError.None;
+    }
+
     internal static RecordBatchError Decompress(CompressionType type, ReadOnlySpan<byte> source, IBufferWriter<byte> output, int max) =>
         CompressionCodecs.Decompress(type, source, output, max) switch
         {

@@ -202,6 +202,7 @@ public sealed partial class PartitionLog
             {
                 segment.Dispose();
             }
+            DisposeRetired();
         }
     }
 

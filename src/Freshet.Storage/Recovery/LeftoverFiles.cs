@@ -4,8 +4,9 @@ namespace Freshet.Storage.Recovery;
 
 /// <summary>
 /// Finishes or undoes file operations a crash interrupted, before segments load: temp files and segments marked
-/// <c>.deleted</c> or <c>.cleaned</c> (an unfinished clean) are removed; a <c>.swap</c> file is a finished clean
-/// and replaces the original.
+/// <c>.deleted</c> or <c>.cleaned</c> (an unfinished clean) are removed. A <c>B.log.swap</c> is a finished clean
+/// (see PartitionLog.ReplaceSegment): the original's indexes are removed, to be rebuilt from the cleaned log, and
+/// the swap file replaces the original. Any other <c>.swap</c> file belongs to no committed swap and is removed.
 /// </summary>
 internal static class LeftoverFiles
 {
@@ -20,11 +21,21 @@ internal static class LeftoverFiles
                 File.Delete(path);
                 StorageLog.RemovedLeftover(logger, path);
             }
-            else if (path.EndsWith(LogFileNames.SwapSuffix, StringComparison.Ordinal))
+        }
+        foreach (var path in System.IO.Directory.EnumerateFiles(partitionDir, "*" + LogFileNames.SwapSuffix))
+        {
+            var original = path[..^LogFileNames.SwapSuffix.Length];
+            if (LogFileNames.TryParseBaseOffset(Path.GetFileName(original), LogFileNames.LogSuffix, out var baseOffset))
             {
-                File.Move(path, path[..^LogFileNames.SwapSuffix.Length], overwrite: true);
-                StorageLog.RemovedLeftover(logger, path);
+                File.Delete(LogFileNames.IndexFile(partitionDir, baseOffset));
+                File.Delete(LogFileNames.TimeIndexFile(partitionDir, baseOffset));
+                File.Move(path, original, overwrite: true);
             }
+            else
+            {
+                File.Delete(path);
+            }
+            StorageLog.RemovedLeftover(logger, path);
         }
     }
 }

@@ -10,6 +10,7 @@ internal readonly record struct SegmentRecoveryResult(long NextOffset, long Trun
 internal sealed partial class LogSegment
 {
     private volatile bool _indexesLoaded;
+    private bool _indexesExpectedMissing;
 
     /// <summary>
     /// Re-reads the segment from the batch holding <paramref name="trustBelowOffset"/> (the recovery point; all of it
@@ -77,11 +78,18 @@ internal sealed partial class LogSegment
             var timeIndexEmpty = _timeIndex.Count == 0 && _size > 0;
             if (!hadIndexes || !offsetIndexValid || !timeIndexValid || timeIndexEmpty)
             {
-                StorageLog.RebuildingIndex(_logger, LogPath, hadIndexes ? "corrupt" : "missing");
+                if (hadIndexes || !_indexesExpectedMissing)
+                {
+                    StorageLog.RebuildingIndex(_logger, LogPath, hadIndexes ? "corrupt" : "missing");
+                }
                 _offsetIndex.TruncateFrom(BaseOffset, preallocate: false);
                 _timeIndex.TruncateFrom(BaseOffset, preallocate: false);
                 _maxTimestamp = MaxTimestamp.None;
+                // A cleaned segment may end before its last offset (the cleaner dropped its tail records); the
+                // offset it was opened with stays the segment's end.
+                var nextOffset = _nextOffset;
                 Walk(0, BaseOffset, long.MaxValue, _size);
+                _nextOffset = Math.Max(_nextOffset, nextOffset);
                 if (_maxTimestamp.Timestamp >= 0)
                 {
                     _timeIndex.MaybeAppend(_maxTimestamp.Timestamp, _maxTimestamp.Offset);

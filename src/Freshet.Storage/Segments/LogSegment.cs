@@ -94,6 +94,18 @@ internal sealed partial class LogSegment : IDisposable
         return new LogSegment(directory, baseOffset, log, (int)length, config.IndexIntervalBytes, config.SegmentIndexBytes, logger);
     }
 
+    /// <summary>
+    /// Opens a segment the cleaner has just rewritten. Its indexes were removed with the original and are built
+    /// from the cleaned log on first use, without the warning a missing index otherwise earns.
+    /// </summary>
+    public static LogSegment OpenReplacement(string directory, long baseOffset, LogConfig config, ILogger logger, long nextOffset)
+    {
+        var segment = Open(directory, baseOffset, config, logger);
+        segment.NextOffset = nextOffset;
+        segment._indexesExpectedMissing = true;
+        return segment;
+    }
+
     /// <summary>Both index files exist; a missing one is rebuilt when the indexes load.</summary>
     public bool HasIndexFiles =>
         File.Exists(LogFileNames.IndexFile(Directory, BaseOffset)) && File.Exists(LogFileNames.TimeIndexFile(Directory, BaseOffset));
