@@ -26,35 +26,17 @@ internal static class SegmentCleaner
         var changed = false;
         var limit = segment.Size;
         using var output = new PooledBufferWriter(Math.Max(4096, limit));
-        var position = 0L;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
+        using var cursor = new SegmentBatchCursor(segment);
+        while (cursor.TryNext(out var batch, out var header))
         {
-            while (BatchHeaders.TryRead(segment.Handle, position, limit, out var header))
+            if (header.IsControl)
             {
-                if (buffer.Length < header.TotalSize)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = ArrayPool<byte>.Shared.Rent(header.TotalSize);
-                }
-                var batch = buffer.AsMemory(0, header.TotalSize);
-                if (!FileIo.TryReadExactly(segment.Handle, batch.Span, position))
-                {
-                    throw new CorruptRecordException($"Batch at {position} of '{segment.LogPath}' cannot be read.");
-                }
-                position += header.TotalSize;
-                if (header.IsControl)
-                {
-                    output.Write(batch.Span);
-                    continue;
-                }
-                changed |= CleanBatch(batch, header, map, nowMs, deleteRetentionMs, output, ref earliestHorizon);
+                output.Write(batch.Span);
+                continue;
             }
+            changed |= CleanBatch(batch, header, map, nowMs, deleteRetentionMs, output, ref earliestHorizon);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var position = cursor.BytesRead;
         if (changed)
         {
             using var file = new FileStream(CleanedPath(segment), FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
