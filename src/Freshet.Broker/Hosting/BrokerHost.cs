@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Diagnostics;
+using Freshet.Broker.Groups;
 using Freshet.Broker.Handlers;
 using Freshet.Broker.Network;
 using Freshet.Broker.Replication;
@@ -23,16 +24,18 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
+    private readonly GroupCoordinator _groups;
     private readonly Timer _checkpointTimer;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, KafkaListener listener, ILogger logger)
+    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, KafkaListener listener, GroupCoordinator groups, ILogger logger)
     {
         Options = options;
         Node = node;
         _logs = logs;
         _listener = listener;
+        _groups = groups;
         _logger = logger;
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
     }
@@ -77,6 +80,13 @@ public sealed class BrokerHost : IAsyncDisposable
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
             var admin = new TopicAdmin(catalog, replicas, options, logger);
+            var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
+            var groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
+            // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
+            var loadStarted = Stopwatch.GetTimestamp();
+            var loaded = groups.Load(offsetsTopic.ReadAll());
+            GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            groups.Start();
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
@@ -88,10 +98,21 @@ public sealed class BrokerHost : IAsyncDisposable
                 new ApiVersionsHandler(() => registry!),
                 new CreateTopicsHandler(admin, options, options.NodeId),
                 new DeleteTopicsHandler(catalog, admin),
+                new FindCoordinatorHandler(node, offsetsTopic),
+                new JoinGroupHandler(groups),
+                new SyncGroupHandler(groups),
+                new HeartbeatHandler(groups),
+                new LeaveGroupHandler(groups),
+                new OffsetCommitHandler(groups, replicas),
+                new OffsetFetchHandler(groups),
+                new OffsetDeleteHandler(groups),
+                new DescribeGroupsHandler(groups),
+                new ListGroupsHandler(groups),
+                new DeleteGroupsHandler(groups),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
-            var host = new BrokerHost(options, node, logs, listener, logger);
+            var host = new BrokerHost(options, node, logs, listener, groups, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -153,6 +174,7 @@ public sealed class BrokerHost : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        await _groups.DisposeAsync().ConfigureAwait(false);
         _logs.Dispose();
         BrokerLog.Stopped(_logger);
     }
