@@ -22,13 +22,13 @@ internal sealed partial class GroupCoordinator
             {
                 return ErrorCode.CoordinatorNotAvailable;
             }
-            if (!group.TryGet(memberId, out var member))
-            {
-                return ErrorCode.UnknownMemberId;
-            }
             if (IsFenced(group, memberId, groupInstanceId))
             {
                 return ErrorCode.FencedInstanceId;
+            }
+            if (!group.TryGet(memberId, out var member))
+            {
+                return ErrorCode.UnknownMemberId;
             }
             if (generationId != group.GenerationId)
             {

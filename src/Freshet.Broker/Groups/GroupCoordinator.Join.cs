@@ -42,7 +42,8 @@ internal sealed partial class GroupCoordinator
                 return Task.FromResult(JoinError(ErrorCode.InconsistentGroupProtocol, call.MemberId));
             }
             var isStaticRejoin = call.GroupInstanceId is { } instance && group.StaticMemberId(instance) is not null;
-            if (!isStaticRejoin && !group.Has(call.MemberId) && group.MemberCount >= _options.MaxSize)
+            var isNewMember = isUnknown || group.PendingMembers.ContainsKey(call.MemberId);
+            if (isNewMember && !isStaticRejoin && group.MemberCount >= _options.MaxSize)
             {
                 return Task.FromResult(JoinError(ErrorCode.GroupMaxSizeReached, call.MemberId));
             }

@@ -29,13 +29,13 @@ internal sealed partial class GroupCoordinator
             {
                 return SyncError(ErrorCode.CoordinatorNotAvailable);
             }
-            if (!group.TryGet(memberId, out var member))
-            {
-                return SyncError(ErrorCode.UnknownMemberId);
-            }
             if (IsFenced(group, memberId, groupInstanceId))
             {
                 return SyncError(ErrorCode.FencedInstanceId);
+            }
+            if (!group.TryGet(memberId, out var member))
+            {
+                return SyncError(ErrorCode.UnknownMemberId);
             }
             if (generationId != group.GenerationId)
             {
