@@ -68,7 +68,8 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
         var records = new Record[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
-            records[i] = new Record(i, timestamp, entries[i].Key, entries[i].Value is { } v ? v : null);
+            // A null value must stay null (a tombstone): a null byte[] would convert to an empty value.
+            records[i] = new Record(i, timestamp, entries[i].Key, entries[i].Value is { } v ? (ReadOnlyMemory<byte>?)v : null);
         }
         var batch = RecordBatchBuilder.Build(records);
         try

@@ -24,7 +24,7 @@ internal sealed class MemoryGroupStore : IGroupStore
     {
         foreach (var (key, value) in entries)
         {
-            Records.Add(new Record(Records.Count, timestamp, key, value is null ? null : value));
+            Records.Add(new Record(Records.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value));
         }
         return ErrorCode.None;
     }

@@ -74,6 +74,11 @@ public sealed class GroupAdminTests
         Assert.DoesNotContain(remaining.Valid, g => g.GroupId == Group);
         var gone = await CommittedAsync(admin);
         Assert.Equal(Offset.Unset.Value, gone[1]);
+
+        // The deletion was stored as tombstones: a restarted broker does not bring the group back.
+        await scope.RestartAsync();
+        using var afterRestart = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = scope.BootstrapServers }).Build();
+        Assert.DoesNotContain((await afterRestart.ListConsumerGroupsAsync()).Valid, g => g.GroupId == Group);
     }
 
     private static async Task<Dictionary<int, long>> CommittedAsync(IAdminClient admin)
