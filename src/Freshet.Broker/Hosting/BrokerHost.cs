@@ -67,6 +67,7 @@ public sealed class BrokerHost : IAsyncDisposable
             },
             loggerFactory);
         KafkaListener? listener = null;
+        GroupCoordinator? groups = null;
         try
         {
             var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
@@ -81,7 +82,7 @@ public sealed class BrokerHost : IAsyncDisposable
 
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
-            var groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
+            groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
             // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
             var loadStarted = Stopwatch.GetTimestamp();
             var loaded = groups.Load(offsetsTopic.ReadAll());
@@ -122,6 +123,10 @@ public sealed class BrokerHost : IAsyncDisposable
             if (listener is not null)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            if (groups is not null)
+            {
+                await groups.DisposeAsync().ConfigureAwait(false);
             }
             logs.Dispose();
             throw;
