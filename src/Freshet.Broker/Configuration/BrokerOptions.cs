@@ -128,6 +128,36 @@ public sealed class BrokerOptions
     /// <summary>log.message.timestamp.after.max.ms: how far in the future a CreateTime may be (Kafka 4 default: 1 hour).</summary>
     public long LogMessageTimestampAfterMaxMs { get; set; } = 60L * 60 * 1000;
 
+    /// <summary>group.initial.rebalance.delay.ms: how long a new group waits for more members before its first rebalance.</summary>
+    public int GroupInitialRebalanceDelayMs { get; set; } = 3000;
+
+    /// <summary>group.min.session.timeout.ms</summary>
+    public int GroupMinSessionTimeoutMs { get; set; } = 6000;
+
+    /// <summary>group.max.session.timeout.ms</summary>
+    public int GroupMaxSessionTimeoutMs { get; set; } = 1800000;
+
+    /// <summary>group.max.size: most members in one classic group.</summary>
+    public int GroupMaxSize { get; set; } = int.MaxValue;
+
+    /// <summary>offsets.topic.num.partitions: partitions of __consumer_offsets, fixed once it exists.</summary>
+    public int OffsetsTopicNumPartitions { get; set; } = 50;
+
+    /// <summary>offsets.topic.replication.factor: capped at the live brokers.</summary>
+    public short OffsetsTopicReplicationFactor { get; set; } = 3;
+
+    /// <summary>offsets.topic.segment.bytes</summary>
+    public int OffsetsTopicSegmentBytes { get; set; } = 104857600;
+
+    /// <summary>offsets.retention.minutes: how long an empty group's committed offsets are kept (7 days).</summary>
+    public long OffsetsRetentionMs { get; set; } = 7L * 24 * 60 * 60 * 1000;
+
+    /// <summary>offsets.retention.check.interval.ms</summary>
+    public long OffsetsRetentionCheckIntervalMs { get; set; } = 600000;
+
+    /// <summary>offset.metadata.max.bytes: longest commit metadata string.</summary>
+    public int OffsetMetadataMaxBytes { get; set; } = 4096;
+
     /// <summary>
     /// Settings given by name (file, command line or environment) that Freshet accepts but
     /// does not act on yet, kept so DescribeConfigs shows what the operator set.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Diagnostics;
+using Freshet.Broker.Groups;
 using Freshet.Broker.Handlers;
 using Freshet.Broker.Network;
 using Freshet.Broker.Replication;
@@ -25,6 +26,7 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
+    private readonly GroupCoordinator _groups;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
     private readonly RetentionChecker _retention;
@@ -32,13 +34,14 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogCleaner? _cleaner;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, ILogger logger)
+    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, ILogger logger)
     {
         _cleaner = cleaner;
         Options = options;
         Node = node;
         _logs = logs;
         _listener = listener;
+        _groups = groups;
         _logger = logger;
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
         var flushInterval = FlusherInterval(options.LogFlushSchedulerIntervalMs);
@@ -78,6 +81,7 @@ public sealed class BrokerHost : IAsyncDisposable
             },
             loggerFactory);
         KafkaListener? listener = null;
+        GroupCoordinator? groups = null;
         try
         {
             var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
@@ -92,6 +96,13 @@ public sealed class BrokerHost : IAsyncDisposable
 
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
+            var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
+            groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
+            // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
+            var loadStarted = Stopwatch.GetTimestamp();
+            var loaded = groups.Load(offsetsTopic.ReadAll());
+            GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            groups.Start();
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
@@ -106,6 +117,17 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AlterConfigsHandler(configAdmin, options),
                 new IncrementalAlterConfigsHandler(configAdmin, options),
                 new DeleteRecordsHandler(replicas),
+                new FindCoordinatorHandler(node, offsetsTopic),
+                new JoinGroupHandler(groups),
+                new SyncGroupHandler(groups),
+                new HeartbeatHandler(groups),
+                new LeaveGroupHandler(groups),
+                new OffsetCommitHandler(groups, replicas),
+                new OffsetFetchHandler(groups),
+                new OffsetDeleteHandler(groups),
+                new DescribeGroupsHandler(groups),
+                new ListGroupsHandler(groups),
+                new DeleteGroupsHandler(groups),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
@@ -122,7 +144,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, cleaner, listener, logger);
+            var host = new BrokerHost(options, node, logs, cleaner, listener, groups, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -132,6 +154,10 @@ public sealed class BrokerHost : IAsyncDisposable
             if (listener is not null)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            if (groups is not null)
+            {
+                await groups.DisposeAsync().ConfigureAwait(false);
             }
             logs.Dispose();
             throw;
@@ -190,6 +216,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        await _groups.DisposeAsync().ConfigureAwait(false);
         if (_cleaner is not null)
         {
             await _cleaner.DisposeAsync().ConfigureAwait(false);

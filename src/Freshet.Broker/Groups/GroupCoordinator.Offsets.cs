@@ -1,0 +1,245 @@
+using System.Text;
+using Freshet.Protocol.Messages;
+using Freshet.Protocol.Primitives;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Groups;
+
+/// <summary>One offset to commit; a null metadata string is stored as empty, as Kafka does.</summary>
+internal readonly record struct OffsetCommitEntry(TopicPartition Partition, long Offset, int LeaderEpoch, string? Metadata);
+
+/// <summary>OffsetCommit, OffsetFetch and OffsetDelete.</summary>
+internal sealed partial class GroupCoordinator
+{
+    public IReadOnlyList<ErrorCode> Commit(string groupId, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries)
+    {
+        var errors = new ErrorCode[entries.Count];
+        var groupError = CommitGroupError(groupId, generationId, out var group);
+        if (groupError != ErrorCode.None || group is null)
+        {
+            Array.Fill(errors, groupError);
+            return errors;
+        }
+        var now = Now;
+        lock (group)
+        {
+            // Checked again under the lock: the group may have moved on since.
+            groupError = CommitCheck(group, generationId, memberId, groupInstanceId, now);
+            if (groupError != ErrorCode.None)
+            {
+                Array.Fill(errors, groupError);
+                return errors;
+            }
+            var records = new List<(byte[] Key, byte[]? Value)>(entries.Count);
+            var committed = new List<(TopicPartition Partition, CommittedOffset Offset)>(entries.Count);
+            var timestamp = now.ToUnixTimeMilliseconds();
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var metadata = entry.Metadata ?? "";
+                if (Encoding.UTF8.GetByteCount(metadata) > _options.OffsetMetadataMaxBytes)
+                {
+                    errors[i] = ErrorCode.OffsetMetadataTooLarge;
+                    continue;
+                }
+                var offset = new CommittedOffset(entry.Offset, entry.LeaderEpoch, metadata, timestamp);
+                records.Add((GroupRecords.OffsetKey(groupId, entry.Partition), GroupRecords.OffsetValue(offset)));
+                committed.Add((entry.Partition, offset));
+            }
+            var stored = Store(group, records, now);
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (errors[i] == ErrorCode.None)
+                {
+                    errors[i] = stored;
+                }
+            }
+            if (stored == ErrorCode.None)
+            {
+                foreach (var (partition, offset) in committed)
+                {
+                    group.Offsets[partition] = offset;
+                }
+            }
+        }
+        return errors;
+    }
+
+    private ErrorCode CommitGroupError(string groupId, int generationId, out Group? group)
+    {
+        group = null;
+        if (_loading)
+        {
+            return ErrorCode.CoordinatorLoadInProgress;
+        }
+        if (groupId.Length == 0)
+        {
+            return ErrorCode.InvalidGroupId;
+        }
+        if (_groups.TryGetValue(groupId, out group))
+        {
+            return ErrorCode.None;
+        }
+        if (generationId >= 0)
+        {
+            // A generation the coordinator never handed out.
+            return ErrorCode.IllegalGeneration;
+        }
+        // A simple consumer (assign + commit, no membership) creates an empty group that only holds offsets.
+        group = GetOrCreate(groupId);
+        return ErrorCode.None;
+    }
+
+    private static ErrorCode CommitCheck(Group group, int generationId, string memberId, string? groupInstanceId, DateTimeOffset now)
+    {
+        if (group.State == GroupState.Dead)
+        {
+            return ErrorCode.CoordinatorNotAvailable;
+        }
+        if (generationId < 0 && group.State == GroupState.Empty)
+        {
+            return ErrorCode.None;
+        }
+        if (IsFenced(group, memberId, groupInstanceId))
+        {
+            return ErrorCode.FencedInstanceId;
+        }
+        if (!group.TryGet(memberId, out var member))
+        {
+            return ErrorCode.UnknownMemberId;
+        }
+        if (generationId != group.GenerationId)
+        {
+            return ErrorCode.IllegalGeneration;
+        }
+        if (group.State == GroupState.CompletingRebalance)
+        {
+            return ErrorCode.RebalanceInProgress;
+        }
+        member.SessionDeadline = now + TimeSpan.FromMilliseconds(member.SessionTimeoutMs);
+        return ErrorCode.None;
+    }
+
+    /// <summary>
+    /// The committed offsets of the given partitions (null: every partition the group has
+    /// committed); a partition without a commit comes back with no value.
+    /// </summary>
+    public ErrorCode Fetch(string groupId, IReadOnlyList<TopicPartition>? partitions, out List<(TopicPartition Partition, CommittedOffset? Offset)> result)
+    {
+        result = [];
+        if (_loading)
+        {
+            return ErrorCode.CoordinatorLoadInProgress;
+        }
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            foreach (var partition in partitions ?? [])
+            {
+                result.Add((partition, null));
+            }
+            return ErrorCode.None;
+        }
+        lock (group)
+        {
+            if (partitions is null)
+            {
+                foreach (var (partition, offset) in group.Offsets)
+                {
+                    result.Add((partition, offset));
+                }
+            }
+            else
+            {
+                foreach (var partition in partitions)
+                {
+                    result.Add((partition, group.Offsets.TryGetValue(partition, out var offset) ? offset : null));
+                }
+            }
+        }
+        return ErrorCode.None;
+    }
+
+    /// <summary>
+    /// OffsetDelete: only for partitions of topics no member is subscribed to; a group that
+    /// is not a consumer group must be empty.
+    /// </summary>
+    public ErrorCode DeleteOffsets(string groupId, IReadOnlyList<TopicPartition> partitions, out ErrorCode[] errors)
+    {
+        errors = new ErrorCode[partitions.Count];
+        if (_loading)
+        {
+            return ErrorCode.CoordinatorLoadInProgress;
+        }
+        if (!_groups.TryGetValue(groupId, out var group))
+        {
+            return ErrorCode.GroupIdNotFound;
+        }
+        var now = Now;
+        lock (group)
+        {
+            if (group.State == GroupState.Dead)
+            {
+                return ErrorCode.GroupIdNotFound;
+            }
+            HashSet<string> subscribed = [];
+            if (group.MemberCount > 0)
+            {
+                if (group.ProtocolType != "consumer")
+                {
+                    return ErrorCode.NonEmptyGroup;
+                }
+                subscribed = SubscribedTopics(group);
+            }
+            var tombstones = new List<(byte[] Key, byte[]? Value)>();
+            var deleting = new List<TopicPartition>();
+            for (var i = 0; i < partitions.Count; i++)
+            {
+                if (subscribed.Contains(partitions[i].Topic))
+                {
+                    errors[i] = ErrorCode.GroupSubscribedToTopic;
+                }
+                else if (group.Offsets.ContainsKey(partitions[i]))
+                {
+                    tombstones.Add((GroupRecords.OffsetKey(groupId, partitions[i]), null));
+                    deleting.Add(partitions[i]);
+                }
+            }
+            var stored = Store(group, tombstones, now);
+            if (stored != ErrorCode.None)
+            {
+                return stored;
+            }
+            foreach (var partition in deleting)
+            {
+                group.Offsets.Remove(partition);
+            }
+        }
+        return ErrorCode.None;
+    }
+
+    /// <summary>The topics in the members' consumer-protocol subscriptions.</summary>
+    private static HashSet<string> SubscribedTopics(Group group)
+    {
+        var topics = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in group.Members)
+        {
+            var metadata = group.ProtocolName is { } protocol ? member.MetadataFor(protocol) : member.Protocols.Count > 0 ? member.Protocols[0].Metadata : ReadOnlyMemory<byte>.Empty;
+            if (metadata.Length < 2)
+            {
+                continue;
+            }
+            try
+            {
+                var version = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(metadata.Span);
+                var reader = new KafkaReader(metadata[2..]);
+                var subscription = ConsumerProtocolSubscription.Read(ref reader, Math.Min(version, ConsumerProtocolSubscription.HighestSupportedVersion));
+                topics.UnionWith(subscription.Topics);
+            }
+            catch (MalformedMessageException)
+            {
+                // Not a subscription this broker can read: it protects no topic.
+            }
+        }
+        return topics;
+    }
+}

@@ -1,0 +1,36 @@
+using Freshet.IntegrationTests.Infrastructure;
+using Freshet.Protocol.Messages;
+
+namespace Freshet.IntegrationTests.Groups;
+
+/// <summary>FindCoordinator over the wire, single and batched, and the offsets topic it creates.</summary>
+public sealed class CoordinatorWireTests
+{
+    [Fact]
+    public async Task FindCoordinator_answers_groups_with_this_broker_and_transactions_with_not_available()
+    {
+        await using var scope = await BrokerScope.StartAsync(GroupTestSupport.BrokerSettings);
+        using var connection = await RawConnection.ConnectAsync(scope.BootstrapServers);
+
+        await connection.SendAsync(new FindCoordinatorRequest { Key = "single", KeyType = 0 }, 3);
+        var (_, single) = await connection.ReadResponseAsync<FindCoordinatorResponse>(ApiKey.FindCoordinator, 3);
+        Assert.Equal((short)ErrorCode.None, single.ErrorCode);
+        Assert.Equal(scope.BootstrapServers, $"{single.Host}:{single.Port}");
+
+        await connection.SendAsync(new FindCoordinatorRequest { KeyType = 0, CoordinatorKeys = ["a", "b"] }, 4);
+        var (_, batched) = await connection.ReadResponseAsync<FindCoordinatorResponse>(ApiKey.FindCoordinator, 4);
+        Assert.Equal(["a", "b"], batched.Coordinators.Select(c => c.Key));
+        Assert.All(batched.Coordinators, c => Assert.Equal((short)ErrorCode.None, c.ErrorCode));
+
+        await connection.SendAsync(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = ["txn"] }, 4);
+        var (_, transactional) = await connection.ReadResponseAsync<FindCoordinatorResponse>(ApiKey.FindCoordinator, 4);
+        Assert.Equal((short)ErrorCode.CoordinatorNotAvailable, Assert.Single(transactional.Coordinators).ErrorCode);
+
+        // The lookup created the internal, compacted offsets topic with Kafka's 50 partitions.
+        await connection.SendAsync(new MetadataRequest { Topics = null }, 9);
+        var (_, metadata) = await connection.ReadResponseAsync<MetadataResponse>(ApiKey.Metadata, 9);
+        var offsetsTopic = Assert.Single(metadata.Topics, t => t.Name == "__consumer_offsets");
+        Assert.True(offsetsTopic.IsInternal);
+        Assert.Equal(50, offsetsTopic.Partitions.Count);
+    }
+}
