@@ -11,6 +11,9 @@ public sealed class LogConfig
     /// <summary>segment.ms: a segment older than this (by its first append) rolls on the next append.</summary>
     public long SegmentMs { get; init; } = 604800000;
 
+    /// <summary>segment.jitter.ms: each segment rolls up to this much earlier than segment.ms, chosen at random per segment.</summary>
+    public long SegmentJitterMs { get; init; }
+
     /// <summary>index.interval.bytes: one sparse index entry per this many bytes of log.</summary>
     public int IndexIntervalBytes { get; init; } = 4096;
 
@@ -74,6 +77,7 @@ public sealed class LogConfig
     {
         Check(SegmentBytes >= 14, "segment.bytes", SegmentBytes, ">= 14");
         Check(SegmentMs >= 1, "segment.ms", SegmentMs, ">= 1");
+        Check(SegmentJitterMs >= 0, "segment.jitter.ms", SegmentJitterMs, ">= 0");
         Check(IndexIntervalBytes >= 0, "index.interval.bytes", IndexIntervalBytes, ">= 0");
         Check(SegmentIndexBytes >= 12, "segment.index.bytes", SegmentIndexBytes, ">= 12 (one time index entry)");
         Check(RetentionMs >= -1, "retention.ms", RetentionMs, ">= -1");

@@ -167,6 +167,33 @@ public sealed class PartitionLogReadWriteTests
     }
 
     [Fact]
+    public void Segment_jitter_rolls_each_segment_at_its_own_age_within_the_jitter()
+    {
+        var time = new ManualTime();
+        var config = new LogConfig { SegmentMs = 10_000, SegmentJitterMs = 4_000 };
+        using var fixture = new LogFixture(config, time);
+        fixture.Append(1);
+        var active = fixture.Log.Segments[^1];
+        var rollAge = active.RollAgeMs(config);
+        Assert.InRange(rollAge, 6_001, 10_000);
+
+        time.Advance(TimeSpan.FromMilliseconds(rollAge));
+        fixture.Append(1);
+        Assert.Equal(1, fixture.Log.SegmentCount);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        fixture.Append(1);
+        Assert.Equal(2, fixture.Log.SegmentCount);
+    }
+
+    [Fact]
+    public void Without_jitter_the_roll_age_is_exactly_segment_ms()
+    {
+        using var fixture = new LogFixture(new LogConfig { SegmentMs = 10_000 }, new ManualTime());
+        fixture.Append(1);
+        Assert.Equal(10_000, fixture.Log.Segments[^1].RollAgeMs(fixture.Log.Config));
+    }
+
+    [Fact]
     public void Segments_roll_when_an_index_is_full_and_rolled_indexes_are_trimmed()
     {
         using var fixture = new LogFixture(new LogConfig { IndexIntervalBytes = 1, SegmentIndexBytes = 24 });

@@ -92,6 +92,7 @@ public static class BrokerConfigDefinitions
         Int("log.roll.hours", 1, int.MaxValue, (o, v) => o.LogRollMs = v * MsPerHour, o => WholeUnits(o.LogRollMs, MsPerHour),
             "Age at which a segment rolls, in hours (used when log.roll.ms is not set).", synonymOf: "log.roll.ms"),
         Long("log.roll.ms", 1, long.MaxValue, (o, v) => o.LogRollMs = v, o => o.LogRollMs, "Age at which a segment rolls."),
+        Long("log.roll.jitter.ms", 0, long.MaxValue, (o, v) => o.LogRollJitterMs = v, o => o.LogRollJitterMs, "Largest random amount taken off a segment's roll age."),
         Int("log.index.interval.bytes", 0, int.MaxValue, (o, v) => o.LogIndexIntervalBytes = v, o => o.LogIndexIntervalBytes,
             "Bytes between offset index entries."),
         Int("log.index.size.max.bytes", 4, int.MaxValue, (o, v) => o.LogIndexSizeMaxBytes = v, o => o.LogIndexSizeMaxBytes,

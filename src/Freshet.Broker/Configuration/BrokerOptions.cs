@@ -56,6 +56,9 @@ public sealed class BrokerOptions
     /// <summary>log.roll.ms (log.roll.hours = 168)</summary>
     public long LogRollMs { get; set; } = 168L * 60 * 60 * 1000;
 
+    /// <summary>log.roll.jitter.ms: up to this much is taken off each segment's roll age, so segments created together do not all roll at once.</summary>
+    public long LogRollJitterMs { get; set; }
+
     /// <summary>log.index.interval.bytes</summary>
     public int LogIndexIntervalBytes { get; set; } = 4096;
 

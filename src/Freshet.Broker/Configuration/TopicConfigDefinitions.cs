@@ -28,6 +28,7 @@ public static class TopicConfigDefinitions
         new("segment.bytes", ConfigRule.Int(14), "log.segment.bytes"),
         new("segment.index.bytes", ConfigRule.Int(4), "log.index.size.max.bytes"),
         new("segment.ms", ConfigRule.Long(1), "log.roll.ms"),
+        new("segment.jitter.ms", ConfigRule.Long(0), "log.roll.jitter.ms"),
         new("unclean.leader.election.enable", ConfigRule.Bool(), "unclean.leader.election.enable"),
     ];
 

@@ -20,6 +20,7 @@ internal static class LogConfigs
         {
             SegmentBytes = Int("segment.bytes", broker.LogSegmentBytes),
             SegmentMs = Long("segment.ms", broker.LogRollMs),
+            SegmentJitterMs = Long("segment.jitter.ms", broker.LogRollJitterMs),
             IndexIntervalBytes = Int("index.interval.bytes", broker.LogIndexIntervalBytes),
             SegmentIndexBytes = Int("segment.index.bytes", broker.LogIndexSizeMaxBytes),
             RetentionMs = Long("retention.ms", broker.LogRetentionMs),

@@ -126,7 +126,7 @@ public sealed partial class PartitionLog
         {
             return "segment.bytes";
         }
-        if (now - active.RollingBaseMs > config.SegmentMs)
+        if (now - active.RollingBaseMs > active.RollAgeMs(config))
         {
             return "segment.ms";
         }

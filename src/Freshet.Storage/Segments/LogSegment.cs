@@ -113,6 +113,13 @@ internal sealed partial class LogSegment : IDisposable
     /// <summary>Wall-clock age for segment.ms: first append time, or for a loaded segment its first batch's max timestamp.</summary>
     public long RollingBaseMs => _rollingBaseMs;
 
+    /// <summary>This segment's share of segment.jitter.ms, drawn once so its roll age stays fixed.</summary>
+    public double RollJitterFraction { get; } = Random.Shared.NextDouble();
+
+    /// <summary>The age at which this segment rolls: segment.ms less its jitter, as Kafka draws it in [0, min(jitter, segment.ms)).</summary>
+    public long RollAgeMs(LogConfig config) =>
+        config.SegmentMs - (long)(RollJitterFraction * Math.Min(config.SegmentJitterMs, config.SegmentMs));
+
     public bool IndexIsFull
     {
         get
