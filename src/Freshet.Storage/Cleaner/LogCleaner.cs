@@ -44,8 +44,9 @@ public sealed class LogCleaner : IAsyncDisposable
     }
 
     /// <summary>
-    /// Picks the log most in need of cleaning and cleans it; false when no log needs it. The threads call this in a
-    /// loop; tests call it directly.
+    /// Picks the log most in need of cleaning and cleans it; false when no log needs it or the clean changed nothing,
+    /// so the threads back off rather than pick the same log again at once. The threads call this in a loop; tests
+    /// call it directly.
     /// </summary>
     public bool CleanOnce()
     {
@@ -63,8 +64,7 @@ public sealed class LogCleaner : IAsyncDisposable
         }
         try
         {
-            Clean(candidate, now);
-            return true;
+            return Clean(candidate, now);
         }
         finally
         {
@@ -72,7 +72,8 @@ public sealed class LogCleaner : IAsyncDisposable
         }
     }
 
-    private void Clean(CleanableLog target, long now)
+    /// <summary>True when the clean rewrote a segment or moved the cleaner checkpoint.</summary>
+    private bool Clean(CleanableLog target, long now)
     {
         var stopwatch = Stopwatch.StartNew();
         var log = target.Log;
@@ -88,6 +89,7 @@ public sealed class LogCleaner : IAsyncDisposable
         }
         var endOffset = segments[mapEnd].BaseOffset;
         var earliestHorizon = long.MaxValue;
+        var replaced = false;
         long read = 0, written = 0;
         for (var i = 0; i < mapEnd; i++)
         {
@@ -98,12 +100,15 @@ public sealed class LogCleaner : IAsyncDisposable
             if (result.Changed && !log.ReplaceSegment(segments[i], SegmentCleaner.CleanedPath(segments[i])))
             {
                 CleanerLog.Abandoned(_logger, log.TopicPartition);
-                return;
+                return replaced;
             }
+            replaced |= result.Changed;
         }
         _tombstoneHorizons[log.TopicPartition] = earliestHorizon;
+        var advanced = endOffset > (_checkpoints.Get(log.TopicPartition) ?? -1);
         _checkpoints.Update(log, endOffset, _logs.Logs.Where(l => l.LogDir == log.LogDir));
         CleanerLog.Cleaned(_logger, log.TopicPartition, mapEnd, endOffset, map.Count, read, written, target.DirtyRatio, stopwatch.ElapsedMilliseconds);
+        return replaced || advanced;
     }
 
     private async Task RunAsync()
