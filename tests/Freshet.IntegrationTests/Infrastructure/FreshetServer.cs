@@ -101,7 +101,8 @@ public sealed partial class FreshetServer : IAsyncDisposable
     public async Task KillAsync()
     {
         _process.Kill();
-        await _process.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(cts.Token);
     }
 
     public async ValueTask DisposeAsync()

@@ -71,8 +71,11 @@ public sealed class CrashRecoveryTests
         using var producer = new ProducerBuilder<Null, string>(config).Build();
         var kill = Task.Delay(killAfter).ContinueWith(_ => server.KillAsync()).Unwrap();
         var sent = 0;
+        // Bounded even if the kill never completes, so a stuck kill fails the test instead of spinning.
+        var produceUntil = DateTime.UtcNow.AddSeconds(60);
         while (!kill.IsCompleted)
         {
+            Assert.True(DateTime.UtcNow < produceUntil, "The broker process was not killed within 60 s.");
             var value = $"r{round}-{sent}";
             try
             {
