@@ -28,7 +28,10 @@ public sealed class BrokerScope : IAsyncDisposable
 
     private Task<EmbeddedBroker> StartBrokerAsync()
     {
-        var options = new EmbeddedBrokerOptions { DataDirectory = _data.Path };
+        // A restart comes back on the port it had, as a real broker does, so clients that outlive
+        // the restart reconnect instead of retrying a dead address for the rest of the test.
+        var port = Broker is null ? 0 : int.Parse(Broker.BootstrapServers[(Broker.BootstrapServers.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var options = new EmbeddedBrokerOptions { DataDirectory = _data.Path, Port = port };
         foreach (var (key, value) in _settings)
         {
             options.Settings[key] = value;
