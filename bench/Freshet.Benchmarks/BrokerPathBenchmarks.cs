@@ -50,6 +50,10 @@ public class BrokerPathBenchmarks : IDisposable
     [Params(10, 100, 1000)]
     public int RecordsPerBatch { get; set; }
 
+    /// <summary>Fetch: records of 16 KiB and more spliced from the segment file (sendfile), or always copied (the TLS path).</summary>
+    [Params(true, false)]
+    public bool SendFromFiles { get; set; }
+
     [GlobalSetup(Target = nameof(Produce))]
     public void SetUpProduce()
     {
@@ -195,7 +199,7 @@ public class BrokerPathBenchmarks : IDisposable
         _client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _client.Connect(_listener.LocalEndPoint!);
         _server = _listener.Accept();
-        _channel = new ResponseChannel(_server, sendsFromFiles: OperatingSystem.IsLinux());
+        _channel = new ResponseChannel(_server, sendsFromFiles: SendFromFiles && OperatingSystem.IsLinux());
         _connection = new ConnectionContext(1, _client.LocalEndPoint, _channel, CancellationToken.None);
         _drain = new Thread(() =>
         {

@@ -60,19 +60,26 @@ public sealed class FileRegionBytes : DeferredBytes
     /// /proc/self/fd (Linux): the same inode, even after the segment was renamed or unlinked, under a descriptor of
     /// its own that this instance closes.
     /// </summary>
-    public FileStream Stream
+    /// <remarks>False when the file cannot be reopened (no /proc); the caller copies the bytes instead.</remarks>
+    public bool TryGetStream([NotNullWhen(true)] out FileStream? stream)
     {
-        get
+        ObjectDisposedException.ThrowIf(_borrowed is null, this);
+        if (_stream is null)
         {
-            ObjectDisposedException.ThrowIf(_borrowed is null, this);
-            if (_stream is null)
+            try
             {
                 var path = $"/proc/self/fd/{_borrowed.DangerousGetHandle()}";
                 var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
                 _stream = new FileStream(handle, FileAccess.Read, bufferSize: 0, isAsync: true);
             }
-            return _stream;
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                stream = null;
+                return false;
+            }
         }
+        stream = _stream;
+        return true;
     }
 
     protected override Memory<byte> Materialise()

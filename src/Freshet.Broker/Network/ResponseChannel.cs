@@ -48,8 +48,7 @@ internal sealed class ResponseChannel(Socket socket, bool sendsFromFiles) : IDis
             {
                 elements.Add(new SendPacketsElement(buffer[position..splice.BufferPosition]));
             }
-            var source = splice.Source;
-            elements.Add(new SendPacketsElement(source.Stream, source.Position + splice.Start, splice.Length));
+            elements.Add(new SendPacketsElement(splice.File, splice.FilePosition, splice.Length));
             position = splice.BufferPosition;
             SplicedBytes += splice.Length;
         }

@@ -38,11 +38,11 @@ internal sealed class ResponseFrame(int initialCapacity, bool spliceFiles) : IBu
 
     public bool TrySplice(DeferredBytes source, int start, int length)
     {
-        if (!spliceFiles || source is not FileRegionBytes file || length < MinimumSpliceBytes)
+        if (!spliceFiles || source is not FileRegionBytes file || length < MinimumSpliceBytes || !file.TryGetStream(out var stream))
         {
             return false;
         }
-        (_splices ??= []).Add(new Splice(_buffer.WrittenCount, file, start, length));
+        (_splices ??= []).Add(new Splice(_buffer.WrittenCount, stream, file.Position + start, length));
         _splicedBytes += length;
         return true;
     }
@@ -55,6 +55,6 @@ internal sealed class ResponseFrame(int initialCapacity, bool spliceFiles) : IBu
 
     public void Dispose() => _buffer.Dispose();
 
-    /// <summary><paramref name="Length"/> bytes of <paramref name="Source"/> from <paramref name="Start"/>, sent at buffer position <paramref name="BufferPosition"/>.</summary>
-    public readonly record struct Splice(int BufferPosition, FileRegionBytes Source, int Start, int Length);
+    /// <summary><paramref name="Length"/> bytes of <paramref name="File"/> from <paramref name="FilePosition"/>, sent at buffer position <paramref name="BufferPosition"/>.</summary>
+    public readonly record struct Splice(int BufferPosition, FileStream File, long FilePosition, int Length);
 }
