@@ -4,6 +4,7 @@
 # within each round, so a busy machine affects them alike.
 #
 #   bench/gc-settings.sh [rounds] [--no-build]
+#   ONLY='workstation-concurrent|server-datas' bench/gc-settings.sh 3 --no-build   (a subset, by name regex)
 set -euo pipefail
 
 ROUNDS=1
@@ -36,6 +37,7 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: |"
 for round in $(seq 1 "$ROUNDS"); do
   for entry in "${SETTINGS[@]}"; do
     name=${entry%%|*}
+    [[ -n ${ONLY:-} && ! $name =~ ^($ONLY)$ ]] && continue
     # The settings reach the broker only, not the perf client (the same executable).
     # shellcheck disable=SC2086
     export ${entry#*|}

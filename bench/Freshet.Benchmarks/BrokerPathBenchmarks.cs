@@ -47,7 +47,7 @@ public class BrokerPathBenchmarks : IDisposable
     private int _fetchOffsetPosition;
     private int _batchLength;
 
-    [Params(10, 100, 1000)]
+    [Params(10, 100, 1000, 5000)]
     public int RecordsPerBatch { get; set; }
 
     /// <summary>Fetch: records of 16 KiB and more spliced from the segment file (sendfile), or always copied (the TLS path).</summary>
