@@ -1,7 +1,9 @@
 # Helpers shared by bench/run.sh and bench/scale.sh: build, free ports, start and stop the two servers, RSS.
 # Every process started here is stopped by the EXIT trap, and every temporary directory removed.
 
-FRESHET="$ROOT/src/Freshet.Server/bin/Release/net10.0/freshet"
+# The broker as it ships: published for this machine's runtime, precompiled (ReadyToRun).
+case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
+FRESHET="$ROOT/bench/out/freshet/freshet"
 CEILING="$ROOT/bench/Freshet.Bench.Ceiling/bin/Release/net10.0/Freshet.Bench.Ceiling"
 SCALE="$ROOT/bench/Freshet.Bench.Scale/bin/Release/net10.0/Freshet.Bench.Scale"
 BENCH_PIDS=()
@@ -16,7 +18,8 @@ trap cleanup EXIT
 
 build_release() {
   echo "building Release..."
-  for project in src/Freshet.Server bench/Freshet.Bench.Ceiling bench/Freshet.Bench.Scale; do
+  dotnet publish "$ROOT/src/Freshet.Server" -c Release -r "$RID" --self-contained false -o "$ROOT/bench/out/freshet" -v quiet -nologo > /dev/null
+  for project in bench/Freshet.Bench.Ceiling bench/Freshet.Bench.Scale; do
     dotnet build "$ROOT/$project" -c Release -v quiet -nologo > /dev/null
   done
 }

@@ -31,10 +31,18 @@ echo "results in $OUT"
 echo "start-up to first acknowledged produce ($RUNS runs each)"
 "$SCALE" startup --freshet "$FRESHET" --runs "$RUNS" | tee "$OUT/startup.txt"
 
-echo "creating 10,000 partitions (10 topics x 1,000 in one CreateTopics)"
+# Each partition holds three open files (its active segment's log and two indexes); the .NET runtime raises the
+# soft descriptor limit to the hard one, and where that is too low for 10,000 partitions the run creates what fits.
+TOPICS=10
+FD_LIMIT=$(ulimit -Hn)
+if [[ $FD_LIMIT != unlimited ]] && (( FD_LIMIT < 32000 )); then
+  TOPICS=$(( (FD_LIMIT - 2000) / 3 / 1000 ))
+  echo "note: the hard limit of $FD_LIMIT open files allows $TOPICS,000 partitions, not 10,000; the time for 10,000 is extrapolated"
+fi
+echo "creating $TOPICS,000 partitions ($TOPICS topics x 1,000 in one CreateTopics)"
 start_freshet
-"$SCALE" create-partitions --bootstrap "127.0.0.1:$FRESHET_PORT" --topics 10 --partitions 1000 | tee "$OUT/create.txt"
-echo "  RSS with 10,000 partitions: $(( $(rss_kb "$FRESHET_PID") / 1024 )) MB" | tee -a "$OUT/create.txt"
+"$SCALE" create-partitions --bootstrap "127.0.0.1:$FRESHET_PORT" --topics "$TOPICS" --partitions 1000 | tee "$OUT/create.txt"
+echo "rss_with_partitions $(( $(rss_kb "$FRESHET_PID") / 1024 )) MB" | tee -a "$OUT/create.txt"
 stop_freshet
 
 echo "1,000 partitions under load against 8 (100 B, acks=1, no compression, ${LOAD_SECONDS}s each)"
@@ -61,17 +69,23 @@ def value(file, name):
     return None
 p8 = json.load(open(os.path.join(out, "load-p8.json")))["records_per_sec"]
 p1000 = json.load(open(os.path.join(out, "load-p1000.json")))["records_per_sec"]
+created = next(line.split() for line in open(os.path.join(out, "create.txt")) if line.startswith("create_"))
+count, ms = int(created[0].split("_")[1]), float(created[1])
+per_10k = ms * 10000 / count
+create_line = (f"create 10,000 partitions" + ("" if count == 10000 else f" (extrapolated from {count:,} in {ms / 1000:.2f} s)"),
+               f"{per_10k / 1000:.2f} s", "< 10 s", per_10k < 10000)
 rows = [
     ("start-up to first ack, fresh data dir (median)", f"{value('startup.txt', 'startup_fresh_median'):.0f} ms", "< 300 ms", value('startup.txt', 'startup_fresh_median') < 300),
     ("start-up to first ack, restart (median)", f"{value('startup.txt', 'startup_restart_median'):.0f} ms", "< 300 ms", value('startup.txt', 'startup_restart_median') < 300),
     ("idle RSS after first produce", f"{value('startup.txt', 'idle_rss_after_first_produce_fresh'):.0f} MB", "< 80 MB", value('startup.txt', 'idle_rss_after_first_produce_fresh') < 80),
-    ("create 10,000 partitions", f"{value('create.txt', 'create_10000_partitions') / 1000:.2f} s", "< 10 s", value('create.txt', 'create_10000_partitions') < 10000),
+    create_line,
     ("1,000 partitions / 8 partitions, records/s", f"{p1000:,.0f} / {p8:,.0f} = {p1000 / p8:.0%}", ">= 70%", p1000 / p8 >= 0.7),
     ("1,000 idle connections", f"{value('connections.txt', 'idle_connections_cost'):.1f} MB", "< 50 MB", value('connections.txt', 'idle_connections_cost') < 50),
 ]
 print(f"### bench/scale.sh\n")
 print("| measurement | freshet | target | met |")
 print("| --- | ---: | --- | --- |")
+rows.append(("RSS with those partitions", f"{value('create.txt', 'rss_with_partitions'):.0f} MB", "-", True))
 for name, v, target, ok in rows:
     print(f"| {name} | {v} | {target} | {'yes' if ok else 'NO'} |")
 PY

@@ -11,7 +11,7 @@ internal static class CreatePartitionsProbe
     {
         var topics = args.GetInt("topics", 10);
         var partitions = args.GetInt("partitions", 1000);
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = args.Get("bootstrap") }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = args.Get("bootstrap"), SocketTimeoutMs = 300_000 }).SetLogHandler((_, _) => { }).Build();
         admin.GetMetadata(TimeSpan.FromSeconds(10));
         var prefix = "scale-" + Guid.NewGuid().ToString("N")[..8] + "-";
         var specifications = Enumerable.Range(0, topics)

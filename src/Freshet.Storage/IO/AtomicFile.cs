@@ -8,7 +8,8 @@ namespace Freshet.Storage.IO;
 /// </summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string content)
+    /// <param name="syncDirectory">False when the caller fsyncs the directory itself, after more changes in it.</param>
+    public static void WriteAllText(string path, string content, bool syncDirectory = true)
     {
         var temp = path + LogFileNames.TempSuffix;
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -17,6 +18,9 @@ internal static class AtomicFile
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        DirectorySync.Fsync(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (syncDirectory)
+        {
+            DirectorySync.Fsync(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
     }
 }
