@@ -9,7 +9,7 @@ namespace Freshet.Bench.Scale;
 /// directory (the first produce auto-creates the topic) and a restart over a directory that already has the topic.
 /// Idle RSS is read 3 s after the first acknowledgement.
 /// </summary>
-internal static class StartupProbe
+internal static partial class StartupProbe
 {
     public static async Task<int> RunAsync(Arguments args)
     {
@@ -18,6 +18,7 @@ internal static class StartupProbe
         foreach (var restart in new[] { false, true })
         {
             var times = new List<double>();
+            var listening = new List<double>();
             long idleRss = 0;
             for (var run = 0; run < runs; run++)
             {
@@ -26,8 +27,10 @@ internal static class StartupProbe
                 {
                     if (restart)
                         await PrepareAsync(freshet, dataDir);
-                    var (ms, rss) = await MeasureAsync(freshet, dataDir, measureRss: run == runs - 1);
+                    var (ms, rss, listeningMs) = await MeasureAsync(freshet, dataDir, measureRss: run == runs - 1);
                     times.Add(ms);
+                    if (listeningMs is { } l)
+                        listening.Add(l);
                     idleRss = Math.Max(idleRss, rss);
                 }
                 finally
@@ -40,6 +43,11 @@ internal static class StartupProbe
             var name = restart ? "startup_restart" : "startup_fresh";
             Console.WriteLine($"{name}_median {times[times.Count / 2]:F0} ms");
             Console.WriteLine($"{name}_runs {string.Join(',', times.Select(t => t.ToString("F0")))} ms");
+            if (listening.Count > 0)
+            {
+                listening.Sort();
+                Console.WriteLine($"{name}_listening_median {listening[listening.Count / 2]:F0} ms");
+            }
             if (idleRss > 0)
                 Console.WriteLine($"idle_rss_after_first_produce_{(restart ? "restart" : "fresh")} {idleRss / 1024} MB");
         }
@@ -50,13 +58,14 @@ internal static class StartupProbe
     private static async Task PrepareAsync(string freshet, string dataDir)
     {
         var port = FreePort.Next();
-        using var broker = Start(freshet, dataDir, port);
+        using var broker = Start(freshet, dataDir, port, _ => { });
         using (var producer = Producer(port))
             await producer.ProduceAsync("startup", new Message<Null, byte[]> { Value = new byte[100] });
         await StopAsync(broker);
     }
 
-    private static async Task<(double Ms, long RssKb)> MeasureAsync(string freshet, string dataDir, bool measureRss)
+    /// <returns>Time to the acknowledgement, RSS if asked for, and the broker's own "started in" time (process start to listening).</returns>
+    private static async Task<(double Ms, long RssKb, double? ListeningMs)> MeasureAsync(string freshet, string dataDir, bool measureRss)
     {
         var port = FreePort.Next();
         using var producer = Producer(port);
@@ -64,7 +73,13 @@ internal static class StartupProbe
         var delivery = producer.ProduceAsync("startup", new Message<Null, byte[]> { Value = new byte[100] });
         await Task.Delay(500);
         var clock = Stopwatch.StartNew();
-        using var broker = Start(freshet, dataDir, port);
+        var started = new TaskCompletionSource<double>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var broker = Start(freshet, dataDir, port, line =>
+        {
+            var match = StartedLine().Match(line);
+            if (match.Success)
+                started.TrySetResult(double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        });
         try
         {
             await delivery.WaitAsync(TimeSpan.FromSeconds(30));
@@ -76,7 +91,8 @@ internal static class StartupProbe
                 rss = ProcessMemory.RssKb(broker.Id);
             }
 
-            return (ms, rss);
+            var listeningMs = await Task.WhenAny(started.Task, Task.Delay(5000)) == started.Task ? started.Task.Result : (double?)null;
+            return (ms, rss, listeningMs);
         }
         finally
         {
@@ -99,18 +115,22 @@ internal static class StartupProbe
         LogConnectionClose = false,
     }).SetLogHandler((_, _) => { }).Build();
 
-    private static Process Start(string freshet, string dataDir, int port)
+    // The broker logs "Freshet started in N ms" (from process start) once it listens.
+    [System.Text.RegularExpressions.GeneratedRegex(@"Freshet started in (\d+) ms")]
+    private static partial System.Text.RegularExpressions.Regex StartedLine();
+
+    private static Process Start(string freshet, string dataDir, int port, Action<string> onLine)
     {
         var info = new ProcessStartInfo(freshet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "serve", "--listeners", $"PLAINTEXT://127.0.0.1:{port}", "--data-dir", dataDir, "--log-level", "warning" })
+        foreach (var arg in new[] { "serve", "--listeners", $"PLAINTEXT://127.0.0.1:{port}", "--data-dir", dataDir, "--log-level", "information" })
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException("freshet did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) onLine(line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) onLine(line); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

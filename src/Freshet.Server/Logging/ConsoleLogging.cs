@@ -1,16 +1,18 @@
 using Freshet.Broker.Configuration;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 
 namespace Freshet.Server.Logging;
 
 internal static class ConsoleLogging
 {
-    public static ILoggerFactory Create(LogLevel minimumLevel) =>
-        LoggerFactory.Create(builder => builder
-            .SetMinimumLevel(minimumLevel)
-            .AddConsole(o => o.FormatterName = CompactConsoleFormatter.FormatterName)
-            .AddConsoleFormatter<CompactConsoleFormatter, ConsoleFormatterOptions>());
+    /// <summary>A logger factory writing compact lines to stdout, built without a dependency-injection container.</summary>
+    public static ILoggerFactory Create(LogLevel minimumLevel)
+    {
+        var factory = new LoggerFactory([], new LoggerFilterOptions { MinLevel = minimumLevel });
+        // Added rather than passed to the constructor, so that disposing the factory drains and stops the writer.
+        factory.AddProvider(new CompactConsoleLoggerProvider(Console.Out));
+        return factory;
+    }
 
     /// <exception cref="ConfigException">Not a level name.</exception>
     public static LogLevel ParseLevel(string value) => value.Trim().ToLowerInvariant() switch
