@@ -161,6 +161,30 @@ public sealed class BrokerOptions
     /// <summary>offset.metadata.max.bytes: longest commit metadata string.</summary>
     public int OffsetMetadataMaxBytes { get; set; } = 4096;
 
+    /// <summary>transaction.state.log.num.partitions: partitions of __transaction_state, fixed once it exists.</summary>
+    public int TransactionStateLogNumPartitions { get; set; } = 50;
+
+    /// <summary>transaction.state.log.replication.factor: capped at the live brokers.</summary>
+    public short TransactionStateLogReplicationFactor { get; set; } = 3;
+
+    /// <summary>transaction.state.log.min.isr: capped at the topic's replication factor.</summary>
+    public int TransactionStateLogMinIsr { get; set; } = 2;
+
+    /// <summary>transaction.state.log.segment.bytes</summary>
+    public int TransactionStateLogSegmentBytes { get; set; } = 104857600;
+
+    /// <summary>transaction.max.timeout.ms: a longer transaction.timeout.ms gets INVALID_TRANSACTION_TIMEOUT (15 minutes).</summary>
+    public int TransactionMaxTimeoutMs { get; set; } = 900000;
+
+    /// <summary>transaction.abort.timed.out.transaction.cleanup.interval.ms</summary>
+    public int TransactionAbortTimedOutTransactionCleanupIntervalMs { get; set; } = 10000;
+
+    /// <summary>transactional.id.expiration.ms: a transactional id idle this long is forgotten (7 days).</summary>
+    public int TransactionalIdExpirationMs { get; set; } = 604800000;
+
+    /// <summary>transaction.remove.expired.transaction.cleanup.interval.ms</summary>
+    public int TransactionRemoveExpiredTransactionCleanupIntervalMs { get; set; } = 3600000;
+
     /// <summary>
     /// Settings given by name (file, command line or environment) that Freshet accepts but
     /// does not act on yet, kept so DescribeConfigs shows what the operator set.
