@@ -8,6 +8,7 @@ using Freshet.Broker.Network;
 using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
+using Freshet.Broker.Transactions;
 using Freshet.Storage;
 using Freshet.Storage.IO;
 using Freshet.Storage.Cleaner;
@@ -97,6 +98,7 @@ public sealed class BrokerHost : IAsyncDisposable
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
+            var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
             // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
             var loadStarted = Stopwatch.GetTimestamp();
@@ -117,7 +119,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AlterConfigsHandler(configAdmin, options),
                 new IncrementalAlterConfigsHandler(configAdmin, options),
                 new DeleteRecordsHandler(replicas),
-                new FindCoordinatorHandler(node, offsetsTopic),
+                new FindCoordinatorHandler(node, offsetsTopic, transactionTopic),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
