@@ -5,6 +5,7 @@ using Freshet.Broker.Diagnostics;
 using Freshet.Broker.Groups;
 using Freshet.Broker.Handlers;
 using Freshet.Broker.Network;
+using Freshet.Broker.Producers;
 using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
@@ -95,6 +96,7 @@ public sealed class BrokerHost : IAsyncDisposable
             listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
+            var producerIds = new ProducerIdManager(logDirs[0]);
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
@@ -130,6 +132,8 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeGroupsHandler(groups),
                 new ListGroupsHandler(groups),
                 new DeleteGroupsHandler(groups),
+                new InitProducerIdHandler(producerIds),
+                new DescribeProducersHandler(replicas),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 

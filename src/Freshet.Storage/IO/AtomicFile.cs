@@ -8,12 +8,14 @@ namespace Freshet.Storage.IO;
 /// </summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string content)
+    public static void WriteAllText(string path, string content) => WriteAllBytes(path, Encoding.UTF8.GetBytes(content));
+
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
     {
         var temp = path + LogFileNames.TempSuffix;
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            stream.Write(Encoding.UTF8.GetBytes(content));
+            stream.Write(content);
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);

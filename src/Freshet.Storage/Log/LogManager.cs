@@ -180,6 +180,7 @@ public sealed partial class LogManager : IDisposable
                 if (!log.IsOffline)
                 {
                     log.Flush();
+                    log.WriteProducerSnapshot();
                 }
                 log.Close();
             }
