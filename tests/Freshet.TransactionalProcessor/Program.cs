@@ -80,6 +80,8 @@ while (true)
     producer.SendOffsetsToTransaction(next.Select(p => new TopicPartitionOffset(p.Key, p.Value)), consumer.ConsumerGroupMetadata, timeout);
     if (random.Next(100) < abortPercent)
     {
+        // Delivered first, so the aborted records are in the log for read_uncommitted readers (an abort drops unsent ones).
+        producer.Flush(timeout);
         producer.AbortTransaction(timeout);
         Console.WriteLine($"aborted {copied}");
     }

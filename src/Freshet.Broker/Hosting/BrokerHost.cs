@@ -29,6 +29,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
     private readonly GroupCoordinator _groups;
+    private readonly TransactionCoordinator _transactions;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
     private readonly RetentionChecker _retention;
@@ -36,8 +37,10 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogCleaner? _cleaner;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, ILogger logger)
+    private BrokerHost(
+        BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
     {
+        _transactions = transactions;
         _cleaner = cleaner;
         Options = options;
         Node = node;
@@ -84,6 +87,7 @@ public sealed class BrokerHost : IAsyncDisposable
             loggerFactory);
         KafkaListener? listener = null;
         GroupCoordinator? groups = null;
+        TransactionCoordinator? transactions = null;
         try
         {
             var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
@@ -107,6 +111,14 @@ public sealed class BrokerHost : IAsyncDisposable
             var loaded = groups.Load(offsetsTopic.ReadAll());
             GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
             groups.Start();
+            var markers = new LocalTxnMarkerWriter(replicas, groups);
+            transactions = new TransactionCoordinator(
+                TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
+            // After the groups, so the markers of transactions completed now reach their pending offsets.
+            loadStarted = Stopwatch.GetTimestamp();
+            var loadedTransactions = transactions.Load(transactionTopic.ReadAll());
+            TransactionLog.Loaded(logger, loadedTransactions, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            transactions.Start();
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
@@ -132,7 +144,14 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeGroupsHandler(groups),
                 new ListGroupsHandler(groups),
                 new DeleteGroupsHandler(groups),
-                new InitProducerIdHandler(producerIds),
+                new InitProducerIdHandler(producerIds, transactions),
+                new AddPartitionsToTxnHandler(transactions, replicas),
+                new AddOffsetsToTxnHandler(transactions, offsetsTopic),
+                new EndTxnHandler(transactions),
+                new WriteTxnMarkersHandler(markers),
+                new TxnOffsetCommitHandler(groups, replicas),
+                new DescribeTransactionsHandler(transactions),
+                new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(replicas),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
@@ -150,7 +169,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, cleaner, listener, groups, logger);
+            var host = new BrokerHost(options, node, logs, cleaner, listener, groups, transactions, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -160,6 +179,10 @@ public sealed class BrokerHost : IAsyncDisposable
             if (listener is not null)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            if (transactions is not null)
+            {
+                await transactions.DisposeAsync().ConfigureAwait(false);
             }
             if (groups is not null)
             {
@@ -222,6 +245,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        await _transactions.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         if (_cleaner is not null)
         {

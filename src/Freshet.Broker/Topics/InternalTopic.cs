@@ -1,9 +1,11 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Freshet.Broker.Handlers;
 using Freshet.Broker.Replication;
 using Freshet.Protocol.Messages;
 using Freshet.Protocol.Records;
 using Freshet.Storage;
+using Freshet.Storage.Producers;
 
 namespace Freshet.Broker.Topics;
 
@@ -74,12 +76,17 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
             : null);
         try
         {
-            partition.AppendAsLeader(batch);
+            partition.AppendAsLeader(batch, transactional ? AppendOrigin.Coordinator : AppendOrigin.Client);
             return ErrorCode.None;
         }
         catch (IOException)
         {
             return ErrorCode.KafkaStorageError;
+        }
+        catch (ProducerStateException ex)
+        {
+            // The producer was fenced since it added the partition (its epoch is no longer the current one).
+            return ProducerStateErrors.CodeOf(ex);
         }
     }
 

@@ -26,6 +26,7 @@ public sealed class ExactlyOnceProcessorTests
         await GroupTestSupport.ProduceAsync(bootstrap, "eos-in", Partitions, Records);
 
         var abortedRecords = 0;
+        var kills = 0;
         var runs = new List<string>();
         for (var run = 0; ; run++)
         {
@@ -40,6 +41,7 @@ public sealed class ExactlyOnceProcessorTests
                 if (!processor.HasExited)
                 {
                     await processor.KillAsync();
+                    kills++;
                     abortedRecords += processor.AbortedRecords;
                     runs.Add(processor.Output);
                     continue;
@@ -51,6 +53,7 @@ public sealed class ExactlyOnceProcessorTests
             break;
         }
 
+        Assert.Equal(2, kills);
         var committed = ReadAll(bootstrap, "eos-out", Partitions, IsolationLevel.ReadCommitted);
         var counts = committed.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(Records, committed.Count);

@@ -25,7 +25,6 @@ public sealed class TransactionTimeoutTests
         {
             await producer.ProduceAsync("timeout", new Message<string, string> { Key = "k", Value = "late-" + i });
         }
-        Assert.Equal(0, EndOffset(bootstrap, "timeout", 0, IsolationLevel.ReadCommitted));
 
         // The coordinator aborts it: the last stable offset moves past the records and their ABORT marker.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
