@@ -29,18 +29,14 @@ internal sealed class TxnOffsetCommitHandler(GroupCoordinator coordinator, Repli
         }
         var errors = coordinator.CommitTransactional(
             request.GroupId, request.ProducerId, request.ProducerEpoch, request.GenerationId, request.MemberId, request.GroupInstanceId, entries);
-        var byPartition = new Dictionary<TopicPartition, ErrorCode>(entries.Count);
-        for (var i = 0; i < entries.Count; i++)
-        {
-            byPartition[entries[i].Partition] = errors[i];
-        }
+        var results = new CommitResults(entries, errors);
         var response = new TxnOffsetCommitResponse();
         foreach (var topic in request.Topics)
         {
             var topicResponse = new TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic { Name = topic.Name };
             foreach (var partition in topic.Partitions)
             {
-                var error = byPartition.TryGetValue(new TopicPartition(topic.Name, partition.PartitionIndex), out var e) ? e : ErrorCode.UnknownTopicOrPartition;
+                var error = results.For(topic.Name, partition.PartitionIndex);
                 topicResponse.Partitions.Add(new TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition { PartitionIndex = partition.PartitionIndex, ErrorCode = (short)error });
             }
             response.Topics.Add(topicResponse);
