@@ -77,6 +77,12 @@ public sealed class BrokerOptions
     /// <summary>log.segment.delete.delay.ms: how long a deleted segment's files stay for reads under way (topic: file.delete.delay.ms).</summary>
     public long LogSegmentDeleteDelayMs { get; set; } = 60000;
 
+    /// <summary>producer.id.expiration.ms: a producer idle this long without an open transaction is forgotten by a partition.</summary>
+    public long ProducerIdExpirationMs { get; set; } = 86400000;
+
+    /// <summary>producer.id.expiration.check.interval.ms</summary>
+    public long ProducerIdExpirationCheckIntervalMs { get; set; } = 600000;
+
     /// <summary>log.cleanup.policy</summary>
     public string LogCleanupPolicy { get; set; } = "delete";
 

@@ -32,6 +32,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly TransactionCoordinator _transactions;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
+    private readonly Timer _producerExpiryTimer;
     private readonly RetentionChecker _retention;
     private readonly ILogger _logger;
     private readonly LogCleaner? _cleaner;
@@ -51,6 +52,8 @@ public sealed class BrokerHost : IAsyncDisposable
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
         var flushInterval = FlusherInterval(options.LogFlushSchedulerIntervalMs);
         _flushTimer = new Timer(_ => logs.FlushDirtyLogs(), null, flushInterval, flushInterval);
+        var expiryInterval = FlusherInterval(options.ProducerIdExpirationCheckIntervalMs);
+        _producerExpiryTimer = new Timer(_ => logs.RemoveExpiredProducers(options.ProducerIdExpirationMs), null, expiryInterval, expiryInterval);
         _retention = new RetentionChecker(logs, options.LogRetentionCheckIntervalMs, logger);
     }
 
@@ -217,7 +220,7 @@ public sealed class BrokerHost : IAsyncDisposable
         return string.IsNullOrEmpty(options.ListenHost) || options.ListenHost is "0.0.0.0" or "::" ? Dns.GetHostName() : options.ListenHost;
     }
 
-    /// <summary>Kafka's default (Long.MaxValue) means no periodic flush; a Timer takes at most ~49 days.</summary>
+    /// <summary>Kafka's default (Long.MaxValue) means no periodic run; a Timer takes at most ~49 days.</summary>
     private static TimeSpan FlusherInterval(long ms) =>
         ms >= uint.MaxValue - 1L ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(ms);
 
@@ -243,6 +246,7 @@ public sealed class BrokerHost : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
+        await _producerExpiryTimer.DisposeAsync().ConfigureAwait(false);
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _transactions.DisposeAsync().ConfigureAwait(false);
