@@ -8,7 +8,8 @@ namespace Freshet.Broker.Groups;
 /// <summary>
 /// Rebuilds groups and committed offsets by replaying __consumer_offsets, the last record of a
 /// key winning and a tombstone deleting, as Kafka's GroupMetadataManager loads a partition.
-/// Requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
+/// Offsets of a transaction count from its COMMIT marker on, are dropped at its ABORT marker, and
+/// stay pending when the log ends before either. Requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
 /// </summary>
 internal sealed partial class GroupCoordinator
 {
