@@ -36,8 +36,9 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogCleaner? _cleaner;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, ILogger logger)
+    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, ILogger logger)
     {
+        Replicas = replicas;
         _cleaner = cleaner;
         Options = options;
         Node = node;
@@ -56,6 +57,9 @@ public sealed class BrokerHost : IAsyncDisposable
     public BrokerOptions Options { get; }
 
     internal BrokerNode Node { get; }
+
+    /// <summary>The partitions this broker hosts (for the coordinators and for tests that write as they do).</summary>
+    internal ReplicaManager Replicas { get; }
 
     /// <summary>The address the listener is bound to (the real port when 0 was asked for).</summary>
     public IPEndPoint BoundEndPoint => _listener.BoundEndPoint;
@@ -151,7 +155,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, cleaner, listener, groups, logger);
+            var host = new BrokerHost(options, node, logs, replicas, cleaner, listener, groups, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
