@@ -39,8 +39,10 @@ public sealed class BrokerHost : IAsyncDisposable
     private int _stopped;
 
     private BrokerHost(
-        BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
+        BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, LogCleaner? cleaner, KafkaListener listener,
+        GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
     {
+        Replicas = replicas;
         _transactions = transactions;
         _cleaner = cleaner;
         Options = options;
@@ -60,6 +62,9 @@ public sealed class BrokerHost : IAsyncDisposable
     public BrokerOptions Options { get; }
 
     internal BrokerNode Node { get; }
+
+    /// <summary>The partitions this broker hosts (for the coordinators and for tests that write as they do).</summary>
+    internal ReplicaManager Replicas { get; }
 
     /// <summary>The address the listener is bound to (the real port when 0 was asked for).</summary>
     public IPEndPoint BoundEndPoint => _listener.BoundEndPoint;
@@ -172,7 +177,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, cleaner, listener, groups, transactions, logger);
+            var host = new BrokerHost(options, node, logs, replicas, cleaner, listener, groups, transactions, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
