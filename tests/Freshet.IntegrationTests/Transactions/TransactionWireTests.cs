@@ -29,6 +29,14 @@ public sealed class TransactionWireTests
         var added = await Send<AddPartitionsToTxnResponse>(connection, AddPartitions("w", pid, epoch, 0), 3);
         Assert.Equal((short)ErrorCode.None, added.ResultsByTopicV3AndBelow[0].ResultsByPartition[0].PartitionErrorCode);
 
+        // The batched form brokers use (v4+) verifies without adding: partition 1 is not in the transaction.
+        var verified = await Send<AddPartitionsToTxnResponse>(connection, new AddPartitionsToTxnRequest
+        {
+            Transactions = [new() { TransactionalId = "w", ProducerId = pid, ProducerEpoch = epoch, VerifyOnly = true, Topics = [new() { Name = "wire-txn", Partitions = [0, 1] }] }],
+        }, 4);
+        var verifiedErrors = verified.ResultsByTransaction[0].TopicResults[0].ResultsByPartition.Select(r => (ErrorCode)r.PartitionErrorCode);
+        Assert.Equal([ErrorCode.None, ErrorCode.InvalidTxnState], verifiedErrors);
+
         var offsets = await Send<AddOffsetsToTxnResponse>(connection, new AddOffsetsToTxnRequest { TransactionalId = "w", ProducerId = pid, ProducerEpoch = epoch, GroupId = "wg" }, 3);
         Assert.Equal((short)ErrorCode.None, offsets.ErrorCode);
         var commit = await Send<TxnOffsetCommitResponse>(connection, new TxnOffsetCommitRequest
