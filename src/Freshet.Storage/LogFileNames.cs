@@ -49,6 +49,8 @@ public static class LogFileNames
 
     public static string TimeIndexFile(string dir, long baseOffset) => Path.Combine(dir, FileNamePrefix(baseOffset) + TimeIndexSuffix);
 
+    public static string TxnIndexFile(string dir, long baseOffset) => Path.Combine(dir, FileNamePrefix(baseOffset) + TxnIndexSuffix);
+
     /// <summary>Parses the base offset from a name such as <c>00000000000000000042.log</c>.</summary>
     public static bool TryParseBaseOffset(string fileName, string suffix, out long baseOffset)
     {

@@ -21,11 +21,12 @@ public sealed class CompactionTests
     private static LogCleaner NewCleaner(LogFixture fixture) =>
         new(fixture.Manager, new LogCleanerOptions(), NullLoggerFactory.Instance, fixture.Time);
 
+    // One record per batch, so the log end offset is the next sequence of the producer.
     private static void Put(LogFixture fixture, string key, string? value, long timestamp = 1000, CompressionType compression = CompressionType.None) =>
         fixture.Log.Append(
             RecordBatchBuilder.Build(
                 [new Record(0, timestamp, Encoding.UTF8.GetBytes(key), value is null ? default(ReadOnlyMemory<byte>?) : Encoding.UTF8.GetBytes(value))],
-                new RecordBatchOptions { Compression = compression, ProducerId = 7, ProducerEpoch = 1, BaseSequence = 0 }),
+                new RecordBatchOptions { Compression = compression, ProducerId = 7, ProducerEpoch = 1, BaseSequence = (int)fixture.Log.LogEndOffset }),
             leaderEpoch: 3);
 
     /// <summary>Every record in the log: (offset, key, value), value null for tombstones.</summary>

@@ -77,6 +77,12 @@ public sealed class BrokerOptions
     /// <summary>log.segment.delete.delay.ms: how long a deleted segment's files stay for reads under way (topic: file.delete.delay.ms).</summary>
     public long LogSegmentDeleteDelayMs { get; set; } = 60000;
 
+    /// <summary>producer.id.expiration.ms: a producer idle this long without an open transaction is forgotten by a partition.</summary>
+    public long ProducerIdExpirationMs { get; set; } = 86400000;
+
+    /// <summary>producer.id.expiration.check.interval.ms</summary>
+    public long ProducerIdExpirationCheckIntervalMs { get; set; } = 600000;
+
     /// <summary>log.cleanup.policy</summary>
     public string LogCleanupPolicy { get; set; } = "delete";
 
@@ -160,6 +166,30 @@ public sealed class BrokerOptions
 
     /// <summary>offset.metadata.max.bytes: longest commit metadata string.</summary>
     public int OffsetMetadataMaxBytes { get; set; } = 4096;
+
+    /// <summary>transaction.state.log.num.partitions: partitions of __transaction_state, fixed once it exists.</summary>
+    public int TransactionStateLogNumPartitions { get; set; } = 50;
+
+    /// <summary>transaction.state.log.replication.factor: capped at the live brokers.</summary>
+    public short TransactionStateLogReplicationFactor { get; set; } = 3;
+
+    /// <summary>transaction.state.log.min.isr: capped at the topic's replication factor.</summary>
+    public int TransactionStateLogMinIsr { get; set; } = 2;
+
+    /// <summary>transaction.state.log.segment.bytes</summary>
+    public int TransactionStateLogSegmentBytes { get; set; } = 104857600;
+
+    /// <summary>transaction.max.timeout.ms: a longer transaction.timeout.ms gets INVALID_TRANSACTION_TIMEOUT (15 minutes).</summary>
+    public int TransactionMaxTimeoutMs { get; set; } = 900000;
+
+    /// <summary>transaction.abort.timed.out.transaction.cleanup.interval.ms</summary>
+    public int TransactionAbortTimedOutTransactionCleanupIntervalMs { get; set; } = 10000;
+
+    /// <summary>transactional.id.expiration.ms: a transactional id idle this long is forgotten (7 days).</summary>
+    public int TransactionalIdExpirationMs { get; set; } = 604800000;
+
+    /// <summary>transaction.remove.expired.transaction.cleanup.interval.ms</summary>
+    public int TransactionRemoveExpiredTransactionCleanupIntervalMs { get; set; } = 3600000;
 
     /// <summary>
     /// Settings given by name (file, command line or environment) that Freshet accepts but

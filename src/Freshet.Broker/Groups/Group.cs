@@ -35,6 +35,12 @@ internal sealed class Group(string groupId, DateTimeOffset now)
 
     public Dictionary<TopicPartition, CommittedOffset> Offsets { get; } = [];
 
+    /// <summary>
+    /// Offsets committed in transactions that have not ended, by producer id: invisible to OffsetFetch until the
+    /// transaction's COMMIT marker reaches the group's __consumer_offsets partition, dropped by its ABORT marker.
+    /// </summary>
+    public Dictionary<long, Dictionary<TopicPartition, CommittedOffset>> PendingTransactionalOffsets { get; } = [];
+
     /// <summary>When the join phase ends (rebalance timeout, or the initial delay of a new group).</summary>
     public DateTimeOffset JoinDeadline { get; set; }
 

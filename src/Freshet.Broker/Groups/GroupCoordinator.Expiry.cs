@@ -92,7 +92,7 @@ internal sealed partial class GroupCoordinator
                     }
                     Diagnostics.GroupLog.OffsetsExpired(_logger, group.GroupId, expired.Count);
                 }
-                if (group.Offsets.Count == 0 && group.MemberCount == 0)
+                if (group.Offsets.Count == 0 && group.MemberCount == 0 && group.PendingTransactionalOffsets.Count == 0)
                 {
                     if (Store(group, [(GroupRecords.GroupKey(group.GroupId), null)], now) == Protocol.Messages.ErrorCode.None)
                     {

@@ -1,3 +1,4 @@
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Freshet.Protocol.Records;
 using Freshet.Storage;
@@ -7,50 +8,38 @@ namespace Freshet.Broker.Groups;
 /// <summary>
 /// Rebuilds groups and committed offsets by replaying __consumer_offsets, the last record of a
 /// key winning and a tombstone deleting, as Kafka's GroupMetadataManager loads a partition.
-/// Requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
+/// Offsets of a transaction count from its COMMIT marker on, are dropped at its ABORT marker, and
+/// stay pending when the log ends before either. Requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
 /// </summary>
 internal sealed partial class GroupCoordinator
 {
-    public int Load(IEnumerable<Record> records)
+    /// <summary>Replays records written outside any transaction (unit tests, and logs without transactions).</summary>
+    public int Load(IEnumerable<Record> records) => Load(records.Select(r => new InternalLogEntry(0, r, -1, false, null)));
+
+    public int Load(IEnumerable<InternalLogEntry> entries)
     {
         _loading = true;
         try
         {
-            var offsets = new Dictionary<string, Dictionary<TopicPartition, CommittedOffset>>(StringComparer.Ordinal);
-            var metadata = new Dictionary<string, GroupMetadataValue?>(StringComparer.Ordinal);
-            foreach (var record in records)
+            var state = new LoadState();
+            foreach (var entry in entries)
             {
-                if (record.Key is not { } keyBytes)
+                if (entry.Marker is { } marker)
                 {
-                    continue;
+                    state.EndTransaction(entry.Partition, entry.ProducerId, marker == TxnMarkerType.Commit);
                 }
-                var key = GroupRecords.ReadKey(keyBytes);
-                if (key.Partition is { } partition)
+                else if (entry.Record.Key is { } keyBytes)
                 {
-                    if (!offsets.TryGetValue(key.Group, out var byPartition))
-                    {
-                        offsets[key.Group] = byPartition = [];
-                    }
-                    if (record.Value is { } value)
-                    {
-                        byPartition[partition] = GroupRecords.ReadOffsetValue(value);
-                    }
-                    else
-                    {
-                        byPartition.Remove(partition);
-                    }
-                }
-                else
-                {
-                    metadata[key.Group] = record.Value is { } value ? GroupRecords.ReadGroupValue(value) : null;
+                    state.Apply(entry, GroupRecords.ReadKey(keyBytes));
                 }
             }
             var now = Now;
-            foreach (var groupId in offsets.Keys.Union(metadata.Keys))
+            foreach (var groupId in state.Offsets.Keys.Union(state.Metadata.Keys).Union(state.PendingGroups))
             {
-                var groupOffsets = offsets.GetValueOrDefault(groupId);
-                var value = metadata.GetValueOrDefault(groupId);
-                if (value is null && (groupOffsets is null || groupOffsets.Count == 0))
+                var groupOffsets = state.Offsets.GetValueOrDefault(groupId);
+                var value = state.Metadata.GetValueOrDefault(groupId);
+                var pending = state.PendingOf(groupId);
+                if (value is null && (groupOffsets is null || groupOffsets.Count == 0) && pending.Count == 0)
                 {
                     continue;
                 }
@@ -59,6 +48,10 @@ internal sealed partial class GroupCoordinator
                 {
                     group.Offsets[partition] = offset;
                 }
+                foreach (var (producerId, offsets) in pending)
+                {
+                    group.PendingTransactionalOffsets[producerId] = offsets;
+                }
                 _groups[groupId] = group;
             }
             return _groups.Count;
@@ -66,6 +59,91 @@ internal sealed partial class GroupCoordinator
         finally
         {
             _loading = false;
+        }
+    }
+
+    /// <summary>
+    /// What the replay has seen so far: the last record of each key, and per (partition, producer) the offsets of
+    /// transactions whose marker has not been read yet.
+    /// </summary>
+    private sealed class LoadState
+    {
+        private readonly Dictionary<(int Partition, long ProducerId), List<(string Group, TopicPartition Partition, CommittedOffset Offset)>> _open = [];
+
+        public Dictionary<string, Dictionary<TopicPartition, CommittedOffset>> Offsets { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, GroupMetadataValue?> Metadata { get; } = new(StringComparer.Ordinal);
+
+        public IEnumerable<string> PendingGroups => _open.Values.SelectMany(list => list.Select(e => e.Group)).Distinct(StringComparer.Ordinal);
+
+        public void Apply(InternalLogEntry entry, GroupRecords.Key key)
+        {
+            if (key.Partition is not { } partition)
+            {
+                Metadata[key.Group] = entry.Record.Value is { } metadata ? GroupRecords.ReadGroupValue(metadata) : null;
+                return;
+            }
+            if (entry.IsTransactional && entry.Record.Value is { } pendingValue)
+            {
+                var id = (entry.Partition, entry.ProducerId);
+                if (!_open.TryGetValue(id, out var list))
+                {
+                    _open[id] = list = [];
+                }
+                list.Add((key.Group, partition, GroupRecords.ReadOffsetValue(pendingValue)));
+                return;
+            }
+            var byPartition = OffsetsOf(key.Group);
+            if (entry.Record.Value is { } value)
+            {
+                byPartition[partition] = GroupRecords.ReadOffsetValue(value);
+            }
+            else
+            {
+                byPartition.Remove(partition);
+            }
+        }
+
+        public void EndTransaction(int partition, long producerId, bool commit)
+        {
+            if (!_open.Remove((partition, producerId), out var list) || !commit)
+            {
+                return;
+            }
+            foreach (var (group, topicPartition, offset) in list)
+            {
+                OffsetsOf(group)[topicPartition] = offset;
+            }
+        }
+
+        /// <summary>The offsets of the group's transactions still open at the end of the log, by producer.</summary>
+        public Dictionary<long, Dictionary<TopicPartition, CommittedOffset>> PendingOf(string groupId)
+        {
+            var result = new Dictionary<long, Dictionary<TopicPartition, CommittedOffset>>();
+            foreach (var ((_, producerId), list) in _open)
+            {
+                foreach (var (group, partition, offset) in list)
+                {
+                    if (group == groupId)
+                    {
+                        if (!result.TryGetValue(producerId, out var byPartition))
+                        {
+                            result[producerId] = byPartition = [];
+                        }
+                        byPartition[partition] = offset;
+                    }
+                }
+            }
+            return result;
+        }
+
+        private Dictionary<TopicPartition, CommittedOffset> OffsetsOf(string group)
+        {
+            if (!Offsets.TryGetValue(group, out var byPartition))
+            {
+                Offsets[group] = byPartition = [];
+            }
+            return byPartition;
         }
     }
 

@@ -30,30 +30,10 @@ internal sealed partial class GroupCoordinator
                 Array.Fill(errors, groupError);
                 return errors;
             }
-            var records = new List<(byte[] Key, byte[]? Value)>(entries.Count);
-            var committed = new List<(TopicPartition Partition, CommittedOffset Offset)>(entries.Count);
             var timestamp = now.ToUnixTimeMilliseconds();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var entry = entries[i];
-                var metadata = entry.Metadata ?? "";
-                if (Encoding.UTF8.GetByteCount(metadata) > _options.OffsetMetadataMaxBytes)
-                {
-                    errors[i] = ErrorCode.OffsetMetadataTooLarge;
-                    continue;
-                }
-                var offset = new CommittedOffset(entry.Offset, entry.LeaderEpoch, metadata, timestamp);
-                records.Add((GroupRecords.OffsetKey(groupId, entry.Partition), GroupRecords.OffsetValue(offset)));
-                committed.Add((entry.Partition, offset));
-            }
+            var (records, committed) = OffsetRecords(groupId, entries, timestamp, errors);
             var stored = Store(group, records, now);
-            for (var i = 0; i < entries.Count; i++)
-            {
-                if (errors[i] == ErrorCode.None)
-                {
-                    errors[i] = stored;
-                }
-            }
+            FillErrors(errors, stored);
             if (stored == ErrorCode.None)
             {
                 foreach (var (partition, offset) in committed)
@@ -63,6 +43,40 @@ internal sealed partial class GroupCoordinator
             }
         }
         return errors;
+    }
+
+    /// <summary>The records of the offsets to commit; an offset with too long a metadata string gets its error instead.</summary>
+    private (List<(byte[] Key, byte[]? Value)> Records, List<(TopicPartition Partition, CommittedOffset Offset)> Offsets) OffsetRecords(
+        string groupId, IReadOnlyList<OffsetCommitEntry> entries, long timestamp, ErrorCode[] errors)
+    {
+        var records = new List<(byte[] Key, byte[]? Value)>(entries.Count);
+        var offsets = new List<(TopicPartition Partition, CommittedOffset Offset)>(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var metadata = entry.Metadata ?? "";
+            if (Encoding.UTF8.GetByteCount(metadata) > _options.OffsetMetadataMaxBytes)
+            {
+                errors[i] = ErrorCode.OffsetMetadataTooLarge;
+                continue;
+            }
+            var offset = new CommittedOffset(entry.Offset, entry.LeaderEpoch, metadata, timestamp);
+            records.Add((GroupRecords.OffsetKey(groupId, entry.Partition), GroupRecords.OffsetValue(offset)));
+            offsets.Add((entry.Partition, offset));
+        }
+        return (records, offsets);
+    }
+
+    /// <summary>The outcome of the store for every entry that passed its own checks.</summary>
+    private static void FillErrors(ErrorCode[] errors, ErrorCode stored)
+    {
+        for (var i = 0; i < errors.Length; i++)
+        {
+            if (errors[i] == ErrorCode.None)
+            {
+                errors[i] = stored;
+            }
+        }
     }
 
     private ErrorCode CommitGroupError(string groupId, int generationId, out Group? group)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Freshet.Protocol.Messages;
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Primitives;
 using Freshet.Storage;
 
@@ -20,10 +21,10 @@ internal static class GroupRecords
     public const short GroupMetadataValueVersion = 3;
 
     public static byte[] OffsetKey(string group, TopicPartition partition) =>
-        Encode(OffsetCommitKeyVersion, w => new OffsetCommitKey { Group = group, Topic = partition.Topic, Partition = partition.Partition }.Write(w, OffsetCommitKeyVersion));
+        VersionedRecord.Encode(OffsetCommitKeyVersion, w => new OffsetCommitKey { Group = group, Topic = partition.Topic, Partition = partition.Partition }.Write(w, OffsetCommitKeyVersion));
 
     public static byte[] OffsetValue(CommittedOffset offset) =>
-        Encode(OffsetCommitValueVersion, w => new OffsetCommitValue
+        VersionedRecord.Encode(OffsetCommitValueVersion, w => new OffsetCommitValue
         {
             Offset = offset.Offset,
             LeaderEpoch = offset.LeaderEpoch,
@@ -32,7 +33,7 @@ internal static class GroupRecords
         }.Write(w, OffsetCommitValueVersion));
 
     public static byte[] GroupKey(string group) =>
-        Encode(GroupMetadataKeyVersion, w => new GroupMetadataKey { Group = group }.Write(w, GroupMetadataKeyVersion));
+        VersionedRecord.Encode(GroupMetadataKeyVersion, w => new GroupMetadataKey { Group = group }.Write(w, GroupMetadataKeyVersion));
 
     public static byte[] GroupValue(Group group, long now)
     {
@@ -58,7 +59,7 @@ internal static class GroupRecords
                 Assignment = member.Assignment,
             });
         }
-        return Encode(GroupMetadataValueVersion, w => value.Write(w, GroupMetadataValueVersion));
+        return VersionedRecord.Encode(GroupMetadataValueVersion, w => value.Write(w, GroupMetadataValueVersion));
     }
 
     /// <summary>A decoded key: an offset commit (group, partition) or group metadata (group only).</summary>
@@ -93,14 +94,5 @@ internal static class GroupRecords
         var version = BinaryPrimitives.ReadInt16BigEndian(bytes.Span);
         var reader = new KafkaReader(bytes[2..]);
         return GroupMetadataValue.Read(ref reader, version);
-    }
-
-    private static byte[] Encode(short version, Action<KafkaWriter> body)
-    {
-        using var buffer = new PooledBufferWriter(64);
-        var writer = new KafkaWriter(buffer);
-        writer.WriteInt16(version);
-        body(writer);
-        return buffer.WrittenSpan.ToArray();
     }
 }

@@ -9,10 +9,21 @@ namespace Freshet.Broker.Groups;
 internal interface IGroupStore
 {
     ErrorCode Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp);
+
+    /// <summary>Offsets of a transaction: a transactional batch of the producer, committed by its COMMIT marker.</summary>
+    ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch);
+
+    /// <summary>The __consumer_offsets partition that holds the group: markers arrive per partition.</summary>
+    int PartitionFor(string groupId);
 }
 
 internal sealed class OffsetsTopicStore(OffsetsTopic topic) : IGroupStore
 {
     public ErrorCode Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>
         topic.Append(groupId, entries, timestamp);
+
+    public ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch) =>
+        topic.AppendTransactional(groupId, entries, timestamp, producerId, producerEpoch);
+
+    public int PartitionFor(string groupId) => topic.PartitionFor(groupId);
 }

@@ -10,8 +10,9 @@ using Freshet.Storage;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
-/// Fetch: reads whole batches from each partition up to the high watermark within the
-/// per-partition and per-request byte limits. When less than min_bytes is available the
+/// Fetch: reads whole batches from each partition up to the high watermark (read_uncommitted)
+/// or the last stable offset (read_committed, with the aborted transactions of the range)
+/// within the per-partition and per-request byte limits. When less than min_bytes is available the
 /// request waits, up to max_wait_ms, and is woken by the next append to any of its partitions.
 /// Fetch sessions (KIP-227) are declined by answering session id 0, so clients send full
 /// fetch requests, which Kafka allows.
@@ -50,7 +51,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                     signals.Add(partition.NextAppend);
                 }
             }
-            var reads = ReadAll(targets, maxBytes, out var totalBytes, out var anyError);
+            var reads = ReadAll(targets, maxBytes, request.IsolationLevel == ReadCommitted, out var totalBytes, out var anyError);
             var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (totalBytes >= request.MinBytes || anyError || remaining <= TimeSpan.Zero || signals.Count == 0)
             {
@@ -90,7 +91,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         return targets;
     }
 
-    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, out int totalBytes, out bool anyError)
+    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, bool readCommitted, out int totalBytes, out bool anyError)
     {
         var reads = new FetchRead[targets.Count];
         totalBytes = 0;
@@ -100,29 +101,32 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             var target = targets[i];
             if (target.Error != ErrorCode.None || target.Partition is null)
             {
-                reads[i] = new FetchRead(target.Error, null);
+                reads[i] = new FetchRead(target.Error, null, -1);
                 anyError = true;
                 continue;
             }
             var budget = Math.Min(target.PartitionMaxBytes, maxBytes - totalBytes);
             var log = target.Partition.Log;
+            // read_committed stops at the last stable offset: nothing of an open transaction is visible yet.
+            var lastStableOffset = target.Partition.LastStableOffset;
             try
             {
                 // KIP-74: the first batch of the response is returned even when it is larger
                 // than the limits, so a consumer can never be stuck behind one large batch.
-                var result = log.Read(target.FetchOffset, Math.Max(0, budget), log.HighWatermark, minOneBatch: totalBytes == 0);
+                var maxOffset = readCommitted ? lastStableOffset : log.HighWatermark;
+                var result = log.Read(target.FetchOffset, Math.Max(0, budget), maxOffset, minOneBatch: totalBytes == 0);
                 totalBytes += result.Records.Length;
-                reads[i] = new FetchRead(ErrorCode.None, result);
+                reads[i] = new FetchRead(ErrorCode.None, result, lastStableOffset);
             }
             catch (OffsetOutOfRangeException)
             {
-                reads[i] = new FetchRead(ErrorCode.OffsetOutOfRange, null);
+                reads[i] = new FetchRead(ErrorCode.OffsetOutOfRange, null, lastStableOffset);
                 anyError = true;
             }
             catch (IOException)
             {
                 // The log dir is offline now; partitions in other dirs are still read.
-                reads[i] = new FetchRead(ErrorCode.KafkaStorageError, null);
+                reads[i] = new FetchRead(ErrorCode.KafkaStorageError, null, lastStableOffset);
                 anyError = true;
             }
         }
@@ -161,8 +165,12 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         {
             var log = partition.Log;
             data.HighWatermark = log.HighWatermark;
-            data.LastStableOffset = log.HighWatermark;
+            data.LastStableOffset = read.LastStableOffset >= 0 ? read.LastStableOffset : partition.LastStableOffset;
             data.LogStartOffset = log.LogStartOffset;
+            if (data.AbortedTransactions is not null && read.Result is { Records.Length: > 0 })
+            {
+                AddAbortedTransactions(data.AbortedTransactions, log, target.FetchOffset, data.LastStableOffset);
+            }
         }
         if (read.Result is { Records.Length: > 0 } result)
         {
@@ -186,7 +194,16 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         return data;
     }
 
+    /// <summary>The aborted transactions of the fetched range, so the consumer can drop their records.</summary>
+    private static void AddAbortedTransactions(List<FetchResponse.AbortedTransaction> into, PartitionLog log, long fetchOffset, long upperBound)
+    {
+        foreach (var aborted in log.CollectAbortedTransactions(fetchOffset, upperBound))
+        {
+            into.Add(new FetchResponse.AbortedTransaction { ProducerId = aborted.ProducerId, FirstOffset = aborted.FirstOffset });
+        }
+    }
+
     private sealed record FetchTarget(string Topic, KafkaUuid TopicId, int PartitionIndex, long FetchOffset, int PartitionMaxBytes, Partition? Partition, ErrorCode Error);
 
-    private readonly record struct FetchRead(ErrorCode Error, LogReadResult? Result);
+    private readonly record struct FetchRead(ErrorCode Error, LogReadResult? Result, long LastStableOffset);
 }

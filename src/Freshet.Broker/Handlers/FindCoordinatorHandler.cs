@@ -1,16 +1,17 @@
 using Freshet.Broker.Groups;
 using Freshet.Broker.Hosting;
 using Freshet.Broker.Requests;
+using Freshet.Broker.Transactions;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
 /// FindCoordinator: one key (v0-3) or a batch of keys (v4+). This broker leads every
-/// __consumer_offsets partition, so it coordinates every group; the offsets topic is created
-/// on the first lookup, as Kafka does. Transactions have no coordinator yet.
+/// __consumer_offsets and __transaction_state partition, so it coordinates every group and every
+/// transactional id; the internal topic is created on the first lookup, as Kafka does.
 /// </summary>
-internal sealed class FindCoordinatorHandler(BrokerNode node, OffsetsTopic offsetsTopic) : ApiHandler<FindCoordinatorRequest>
+internal sealed class FindCoordinatorHandler(BrokerNode node, OffsetsTopic offsetsTopic, TransactionStateTopic transactionTopic) : ApiHandler<FindCoordinatorRequest>
 {
     private const sbyte GroupKeyType = 0;
     private const sbyte TransactionKeyType = 1;
@@ -57,7 +58,12 @@ internal sealed class FindCoordinatorHandler(BrokerNode node, OffsetsTopic offse
                 var created = offsetsTopic.EnsureCreated();
                 return created == ErrorCode.None ? (ErrorCode.None, null) : (ErrorCode.CoordinatorNotAvailable, $"The offsets topic could not be created ({created}).");
             case TransactionKeyType:
-                return (ErrorCode.CoordinatorNotAvailable, $"No transaction coordinator for '{key}': transactions are not supported yet.");
+                if (string.IsNullOrEmpty(key))
+                {
+                    return (ErrorCode.InvalidRequest, "A transactional id must not be empty.");
+                }
+                var ready = transactionTopic.EnsureCreated();
+                return ready == ErrorCode.None ? (ErrorCode.None, null) : (ErrorCode.CoordinatorNotAvailable, $"The transaction state topic could not be created ({ready}).");
             default:
                 return (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}.");
         }

@@ -16,6 +16,7 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
     public const long MaxTimestamp = -3;
     public const long EarliestLocal = -4;
     public const long LatestTiered = -5;
+    private const sbyte ReadCommitted = 1;
 
     public override ApiKey Key => ApiKey.ListOffsets;
 
@@ -27,14 +28,14 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
             foreach (var wanted in topic.Partitions)
             {
-                topicResponse.Partitions.Add(Lookup(topic.Name, wanted, context.ApiVersion));
+                topicResponse.Partitions.Add(Lookup(topic.Name, wanted, context.ApiVersion, request.IsolationLevel == ReadCommitted));
             }
             response.Topics.Add(topicResponse);
         }
         return ValueTask.FromResult<IResponseMessage?>(response);
     }
 
-    private ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition wanted, short version)
+    private ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition wanted, short version, bool readCommitted)
     {
         var result = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = wanted.PartitionIndex };
         if (!replicas.TryGetPartition(topic, wanted.PartitionIndex, out var partition))
@@ -51,7 +52,9 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
         TimestampOffset? found;
         try
         {
-            found = Find(log, wanted.Timestamp);
+            // read_committed sees offsets below the last stable offset only, read_uncommitted below the high watermark.
+            var lastFetchable = readCommitted ? partition.LastStableOffset : log.HighWatermark;
+            found = Find(log, wanted.Timestamp, lastFetchable);
         }
         catch (IOException)
         {
@@ -74,12 +77,12 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
         return result;
     }
 
-    private static TimestampOffset? Find(PartitionLog log, long timestamp)
+    private static TimestampOffset? Find(PartitionLog log, long timestamp, long lastFetchable)
     {
-        return timestamp switch
+        var found = timestamp switch
         {
             Earliest => new TimestampOffset(-1, log.LogStartOffset),
-            Latest => new TimestampOffset(-1, log.HighWatermark),
+            Latest => new TimestampOffset(-1, lastFetchable),
             MaxTimestamp => log.LatestTimestamp(),
             // Every segment is local, so the earliest local offset is the log start offset.
             EarliestLocal => new TimestampOffset(-1, log.LogStartOffset),
@@ -88,5 +91,6 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
             _ when timestamp < 0 => null,
             _ => log.FindOffsetByTimestamp(timestamp),
         };
+        return timestamp is Latest or Earliest or EarliestLocal || found is not { } hit || hit.Offset < lastFetchable ? found : null;
     }
 }

@@ -32,18 +32,14 @@ internal sealed class OffsetCommitHandler(GroupCoordinator coordinator, ReplicaM
             }
         }
         var errors = coordinator.Commit(request.GroupId, request.GenerationIdOrMemberEpoch, request.MemberId, request.GroupInstanceId, entries);
-        var byPartition = new Dictionary<TopicPartition, ErrorCode>();
-        for (var i = 0; i < entries.Count; i++)
-        {
-            byPartition[entries[i].Partition] = errors[i];
-        }
+        var results = new CommitResults(entries, errors);
         var response = new OffsetCommitResponse();
         foreach (var topic in request.Topics)
         {
             var topicResponse = new OffsetCommitResponse.OffsetCommitResponseTopic { Name = topic.Name };
             foreach (var partition in topic.Partitions)
             {
-                var error = byPartition.TryGetValue(new TopicPartition(topic.Name, partition.PartitionIndex), out var e) ? e : ErrorCode.UnknownTopicOrPartition;
+                var error = results.For(topic.Name, partition.PartitionIndex);
                 topicResponse.Partitions.Add(new OffsetCommitResponse.OffsetCommitResponsePartition
                 {
                     PartitionIndex = partition.PartitionIndex,

@@ -7,7 +7,9 @@ namespace Freshet.Broker.Handlers;
 
 /// <summary>
 /// OffsetFetch: one group (v0-7) or a batch of groups (v8+); null topics (v2+) mean every
-/// committed partition. A partition without a commit answers offset -1 and empty metadata.
+/// committed partition. A partition without a commit answers offset -1 and empty metadata. With
+/// require_stable (v7+), a partition with offsets of an open transaction answers UNSTABLE_OFFSET_COMMIT,
+/// so a read_committed consumer waits for the transaction to end instead of starting from an old offset.
 /// </summary>
 internal sealed class OffsetFetchHandler(GroupCoordinator coordinator) : ApiHandler<OffsetFetchRequest>
 {
@@ -25,6 +27,7 @@ internal sealed class OffsetFetchHandler(GroupCoordinator coordinator) : ApiHand
             {
                 var partitions = group.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => new TopicPartition(t.Name, p))).ToList();
                 var error = coordinator.Fetch(group.GroupId, partitions, out var offsets);
+                var unstable = Unstable(request, group.GroupId);
                 var groupResponse = new OffsetFetchResponse.OffsetFetchResponseGroup { GroupId = group.GroupId, ErrorCode = (short)error };
                 foreach (var byTopic in offsets.GroupBy(o => o.Partition.Topic))
                 {
@@ -34,9 +37,10 @@ internal sealed class OffsetFetchHandler(GroupCoordinator coordinator) : ApiHand
                         Partitions = [.. byTopic.Select(o => new OffsetFetchResponse.OffsetFetchResponsePartitions
                         {
                             PartitionIndex = o.Partition.Partition,
-                            CommittedOffset = o.Offset?.Offset ?? NoOffset,
+                            CommittedOffset = unstable.Contains(o.Partition) ? NoOffset : o.Offset?.Offset ?? NoOffset,
                             CommittedLeaderEpoch = o.Offset?.LeaderEpoch ?? -1,
                             Metadata = o.Offset?.Metadata ?? "",
+                            ErrorCode = (short)(unstable.Contains(o.Partition) ? ErrorCode.UnstableOffsetCommit : ErrorCode.None),
                         })],
                     });
                 }
@@ -47,6 +51,7 @@ internal sealed class OffsetFetchHandler(GroupCoordinator coordinator) : ApiHand
         {
             var partitions = request.Topics?.SelectMany(t => t.PartitionIndexes.Select(p => new TopicPartition(t.Name, p))).ToList();
             var error = coordinator.Fetch(request.GroupId, partitions, out var offsets);
+            var unstable = Unstable(request, request.GroupId);
             response.ErrorCode = (short)error;
             foreach (var byTopic in offsets.GroupBy(o => o.Partition.Topic))
             {
@@ -56,15 +61,18 @@ internal sealed class OffsetFetchHandler(GroupCoordinator coordinator) : ApiHand
                     Partitions = [.. byTopic.Select(o => new OffsetFetchResponse.OffsetFetchResponsePartition
                     {
                         PartitionIndex = o.Partition.Partition,
-                        CommittedOffset = o.Offset?.Offset ?? NoOffset,
+                        CommittedOffset = unstable.Contains(o.Partition) ? NoOffset : o.Offset?.Offset ?? NoOffset,
                         CommittedLeaderEpoch = o.Offset?.LeaderEpoch ?? -1,
                         Metadata = o.Offset?.Metadata ?? "",
                         // v0-1 have no top-level error code, so a coordinator error goes on each partition.
-                        ErrorCode = (short)error,
+                        ErrorCode = (short)(unstable.Contains(o.Partition) ? ErrorCode.UnstableOffsetCommit : error),
                     })],
                 });
             }
         }
         return ValueTask.FromResult<IResponseMessage?>(response);
     }
+
+    private HashSet<TopicPartition> Unstable(OffsetFetchRequest request, string groupId) =>
+        request.RequireStable ? coordinator.UnstablePartitions(groupId) : [];
 }

@@ -4,6 +4,7 @@ using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Freshet.Storage;
+using Freshet.Storage.Producers;
 
 namespace Freshet.Broker.Handlers;
 
@@ -11,7 +12,9 @@ namespace Freshet.Broker.Handlers;
 /// Produce: validates each partition's batches and appends them to the leader's log. The
 /// batches stay as the producer sent them (compressed, untouched records) unless the topic's
 /// compression.type asks for another codec; only base offset, leader epoch and, for
-/// LogAppendTime topics, the timestamp are rewritten. With acks=0 no response is sent; with
+/// LogAppendTime topics, the timestamp are rewritten. Idempotent and transactional batches are
+/// checked against the partition's producer state: a retry is acknowledged with its original
+/// offset, a gap or an old epoch gets its Kafka error. With acks=0 no response is sent; with
 /// one replica acks=1 and acks=all are complete after the append.
 /// </summary>
 internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replicas, TimeProvider? time = null) : ApiHandler<ProduceRequest>
@@ -82,6 +85,14 @@ internal sealed class ProduceHandler(TopicCatalog catalog, ReplicaManager replic
         catch (RecordBatchTooLargeException ex)
         {
             return PartitionResult.Failed(ErrorCode.RecordListTooLarge, ex.Message);
+        }
+        catch (ProducerStateException ex)
+        {
+            return PartitionResult.Failed(ProducerStateErrors.CodeOf(ex), ex.Message);
+        }
+        catch (CorruptRecordException ex)
+        {
+            return PartitionResult.Failed(ErrorCode.CorruptMessage, ex.Message);
         }
         catch (IOException ex)
         {

@@ -57,6 +57,11 @@ internal static class ProduceValidation
             {
                 return ProduceCheck.Fail(ErrorCode.InvalidRecord, "A produced batch must hold at least one record.");
             }
+            if (ProducerFieldsError(batch.Header) is { } producerError)
+            {
+                var code = version >= FirstVersionWithInvalidRecord ? ErrorCode.InvalidRecord : ErrorCode.CorruptMessage;
+                return ProduceCheck.Fail(code, producerError);
+            }
             if (config.IsCompacted && !batch.Header.IsControl)
             {
                 var keyError = RecordBatchReader.TryFindNullKey(batch.Bytes, out var hasNullKey);
@@ -79,5 +84,23 @@ internal static class ProduceValidation
             return ProduceCheck.Fail(ErrorCode.InvalidRecord, $"Produce v{version} must carry exactly one record batch per partition, not {batchCount}.");
         }
         return new ProduceCheck(ErrorCode.None, null, records);
+    }
+
+    /// <summary>Kafka's client-batch rules: no control batches, a sequence with every producer id, a producer id with every transaction.</summary>
+    private static string? ProducerFieldsError(in RecordBatchHeader header)
+    {
+        if (header.IsControl)
+        {
+            return "Clients are not allowed to write control records.";
+        }
+        if (header.ProducerId >= 0 && header.BaseSequence < 0)
+        {
+            return $"Invalid sequence number {header.BaseSequence} in a batch with producer id {header.ProducerId}.";
+        }
+        if (header.IsTransactional && header.ProducerId < 0)
+        {
+            return "A transactional batch must carry a producer id.";
+        }
+        return null;
     }
 }

@@ -5,9 +5,11 @@ using Freshet.Broker.Diagnostics;
 using Freshet.Broker.Groups;
 using Freshet.Broker.Handlers;
 using Freshet.Broker.Network;
+using Freshet.Broker.Producers;
 using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
+using Freshet.Broker.Transactions;
 using Freshet.Storage;
 using Freshet.Storage.IO;
 using Freshet.Storage.Cleaner;
@@ -27,15 +29,21 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
     private readonly GroupCoordinator _groups;
+    private readonly TransactionCoordinator _transactions;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
+    private readonly Timer _producerExpiryTimer;
     private readonly RetentionChecker _retention;
     private readonly ILogger _logger;
     private readonly LogCleaner? _cleaner;
     private int _stopped;
 
-    private BrokerHost(BrokerOptions options, BrokerNode node, LogManager logs, LogCleaner? cleaner, KafkaListener listener, GroupCoordinator groups, ILogger logger)
+    private BrokerHost(
+        BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, LogCleaner? cleaner, KafkaListener listener,
+        GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
     {
+        Replicas = replicas;
+        _transactions = transactions;
         _cleaner = cleaner;
         Options = options;
         Node = node;
@@ -46,12 +54,17 @@ public sealed class BrokerHost : IAsyncDisposable
         _checkpointTimer = new Timer(_ => Checkpoint(), null, CheckpointInterval, CheckpointInterval);
         var flushInterval = FlusherInterval(options.LogFlushSchedulerIntervalMs);
         _flushTimer = new Timer(_ => logs.FlushDirtyLogs(), null, flushInterval, flushInterval);
+        var expiryInterval = FlusherInterval(options.ProducerIdExpirationCheckIntervalMs);
+        _producerExpiryTimer = new Timer(_ => logs.RemoveExpiredProducers(options.ProducerIdExpirationMs), null, expiryInterval, expiryInterval);
         _retention = new RetentionChecker(logs, options.LogRetentionCheckIntervalMs, logger);
     }
 
     public BrokerOptions Options { get; }
 
     internal BrokerNode Node { get; }
+
+    /// <summary>The partitions this broker hosts (for the coordinators and for tests that write as they do).</summary>
+    internal ReplicaManager Replicas { get; }
 
     /// <summary>The address the listener is bound to (the real port when 0 was asked for).</summary>
     public IPEndPoint BoundEndPoint => _listener.BoundEndPoint;
@@ -82,6 +95,7 @@ public sealed class BrokerHost : IAsyncDisposable
             loggerFactory);
         KafkaListener? listener = null;
         GroupCoordinator? groups = null;
+        TransactionCoordinator? transactions = null;
         try
         {
             var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
@@ -94,15 +108,25 @@ public sealed class BrokerHost : IAsyncDisposable
             listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
+            var producerIds = new ProducerIdManager(logDirs[0]);
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
+            var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
             // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
             var loadStarted = Stopwatch.GetTimestamp();
             var loaded = groups.Load(offsetsTopic.ReadAll());
             GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
             groups.Start();
+            var markers = new LocalTxnMarkerWriter(replicas, groups);
+            transactions = new TransactionCoordinator(
+                TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
+            // After the groups, so the markers of transactions completed now reach their pending offsets.
+            loadStarted = Stopwatch.GetTimestamp();
+            var loadedTransactions = transactions.Load(transactionTopic.ReadAll());
+            TransactionLog.Loaded(logger, loadedTransactions, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            transactions.Start();
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
@@ -117,7 +141,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AlterConfigsHandler(configAdmin, options),
                 new IncrementalAlterConfigsHandler(configAdmin, options),
                 new DeleteRecordsHandler(replicas),
-                new FindCoordinatorHandler(node, offsetsTopic),
+                new FindCoordinatorHandler(node, offsetsTopic, transactionTopic),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
@@ -128,6 +152,15 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeGroupsHandler(groups),
                 new ListGroupsHandler(groups),
                 new DeleteGroupsHandler(groups),
+                new InitProducerIdHandler(producerIds, transactions),
+                new AddPartitionsToTxnHandler(transactions, replicas),
+                new AddOffsetsToTxnHandler(transactions, offsetsTopic),
+                new EndTxnHandler(transactions),
+                new WriteTxnMarkersHandler(markers),
+                new TxnOffsetCommitHandler(groups, replicas),
+                new DescribeTransactionsHandler(transactions),
+                new ListTransactionsHandler(transactions),
+                new DescribeProducersHandler(replicas),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
@@ -144,7 +177,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, cleaner, listener, groups, logger);
+            var host = new BrokerHost(options, node, logs, replicas, cleaner, listener, groups, transactions, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -154,6 +187,10 @@ public sealed class BrokerHost : IAsyncDisposable
             if (listener is not null)
             {
                 await listener.DisposeAsync().ConfigureAwait(false);
+            }
+            if (transactions is not null)
+            {
+                await transactions.DisposeAsync().ConfigureAwait(false);
             }
             if (groups is not null)
             {
@@ -188,7 +225,7 @@ public sealed class BrokerHost : IAsyncDisposable
         return string.IsNullOrEmpty(options.ListenHost) || options.ListenHost is "0.0.0.0" or "::" ? Dns.GetHostName() : options.ListenHost;
     }
 
-    /// <summary>Kafka's default (Long.MaxValue) means no periodic flush; a Timer takes at most ~49 days.</summary>
+    /// <summary>Kafka's default (Long.MaxValue) means no periodic run; a Timer takes at most ~49 days.</summary>
     private static TimeSpan FlusherInterval(long ms) =>
         ms >= uint.MaxValue - 1L ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(ms);
 
@@ -214,8 +251,10 @@ public sealed class BrokerHost : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
+        await _producerExpiryTimer.DisposeAsync().ConfigureAwait(false);
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
+        await _transactions.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         if (_cleaner is not null)
         {

@@ -3,7 +3,7 @@ using Freshet.Storage.Segments;
 
 namespace Freshet.Storage.Cleaner;
 
-/// <summary>Fills the offset map from one dirty segment: each key's last offset wins.</summary>
+/// <summary>Fills the offset map from one dirty segment: each key's last offset wins among non-transactional records.</summary>
 internal static class DirtyKeys
 {
     public static void Add(LogSegment segment, OffsetMap map)
@@ -11,7 +11,9 @@ internal static class DirtyKeys
         using var cursor = new SegmentBatchCursor(segment);
         while (cursor.TryNext(out var batch, out var header))
         {
-            if (header.IsControl)
+            // Transactional records never shadow others: an aborted one must not hide the value before it, and
+            // the cleaner does not work out which transactions committed (see SegmentCleaner).
+            if (header.IsControl || header.IsTransactional)
             {
                 continue;
             }

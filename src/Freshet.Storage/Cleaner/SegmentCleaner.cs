@@ -15,6 +15,9 @@ internal readonly record struct SegmentCleanResult(bool Changed, long EarliestHo
 /// epoch and base sequence, leader epoch, timestamp type and codec; a batch that loses nothing is copied byte for
 /// byte. Tombstones are kept until the batch's delete horizon (KIP-534: attribute bit 6, baseTimestamp holds
 /// the horizon), which the first clean sets to now + delete.retention.ms; batches left empty are dropped.
+/// Transactional batches and markers are copied unchanged and their keys shadow nothing: aborted records stay
+/// hidden behind the segment's <c>.txnindex</c> (which keeps its offsets), committed ones stay readable, and no
+/// marker a read_committed reader depends on is removed.
 /// </summary>
 internal static class SegmentCleaner
 {
@@ -29,7 +32,7 @@ internal static class SegmentCleaner
         using var cursor = new SegmentBatchCursor(segment);
         while (cursor.TryNext(out var batch, out var header))
         {
-            if (header.IsControl)
+            if (header.IsControl || header.IsTransactional)
             {
                 output.Write(batch.Span);
                 continue;

@@ -155,6 +155,7 @@ public sealed partial class LogManager : IDisposable
                 if (!log.IsOffline)
                 {
                     log.Flush();
+                    log.WriteProducerSnapshot();
                 }
                 log.Close();
             }

@@ -11,7 +11,16 @@ public sealed partial class PartitionLog
     /// attribute are rewritten too, and so is the CRC. Rolls first when the batches do not fit the active segment.
     /// </summary>
     /// <exception cref="KafkaStorageException">The log dir is offline, or goes offline with this append.</exception>
-    public LogAppendInfo Append(Span<byte> batches, int leaderEpoch)
+    public LogAppendInfo Append(Span<byte> batches, int leaderEpoch) => Append(batches, leaderEpoch, AppendOrigin.Client);
+
+    /// <summary>
+    /// Appends as <see cref="Append(Span{byte}, int)"/> after checking batches with a producer id against the
+    /// producer state, under the append lock. A retry of one of the producer's last five batches is not written
+    /// again: the result carries the original offsets and <see cref="LogAppendInfo.IsDuplicate"/>.
+    /// </summary>
+    /// <exception cref="Producers.ProducerStateException">The producer state refuses a batch; nothing was written.</exception>
+    /// <exception cref="KafkaStorageException">The log dir is offline, or goes offline with this append.</exception>
+    public LogAppendInfo Append(Span<byte> batches, int leaderEpoch, AppendOrigin origin)
     {
         var config = Config;
         ValidateFraming(batches, config);
@@ -19,7 +28,7 @@ public sealed partial class PartitionLog
         health.ThrowIfOffline(TopicPartition);
         try
         {
-            return AppendValidated(batches, leaderEpoch, config);
+            return AppendValidated(batches, leaderEpoch, config, origin);
         }
         catch (IOException e)
         {
@@ -27,13 +36,18 @@ public sealed partial class PartitionLog
         }
     }
 
-    private LogAppendInfo AppendValidated(Span<byte> batches, int leaderEpoch, LogConfig config)
+    private LogAppendInfo AppendValidated(Span<byte> batches, int leaderEpoch, LogConfig config, AppendOrigin origin)
     {
         LogSegment? rolled = null;
+        byte[]? rollSnapshot = null;
         LogAppendInfo info;
         lock (_appendLock)
         {
             ObjectDisposedException.ThrowIf(_closed, this);
+            if (CheckProducers(batches, origin, out var duplicate))
+            {
+                return new LogAppendInfo(duplicate.FirstOffset, duplicate.LastOffset, duplicate.Timestamp, -1, 0, IsDuplicate: true);
+            }
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             var firstOffset = _logEndOffset;
             var (lastOffset, maxTimestamp) = AssignOffsets(batches, firstOffset, leaderEpoch, config.LogAppendTime ? now : -1);
@@ -42,15 +56,19 @@ public sealed partial class PartitionLog
             {
                 rolled = active;
                 active = Roll(reason, config);
+                rollSnapshot = Producers.ProducerSnapshot.Write(_producers);
             }
             Health.InjectFault("append");
             active.Append(batches, now);
+            ApplyProducers(batches, active);
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, config.LogAppendTime ? now : -1, batches.Length);
         }
         if (rolled is not null)
         {
+            // The snapshot at the new segment's base follows the data it sums up to disk, as recovery trusts it.
             FlushTo(rolled.NextOffset);
+            Producers.ProducerSnapshotFiles.Write(Directory, rolled.NextOffset, rollSnapshot!);
         }
         // flush.messages: with 1, the append is durable before the caller acknowledges it.
         if (LogEndOffset - RecoveryPoint >= config.FlushIntervalMessages)

@@ -39,6 +39,7 @@ public sealed partial class PartitionLog
     internal IReadOnlyList<LogSegment> DeleteOldSegments(long nowMs)
     {
         LogSegment? rolled = null;
+        byte[]? rollSnapshot = null;
         LogSegment[] removed;
         string reason;
         lock (_appendLock)
@@ -57,6 +58,7 @@ public sealed partial class PartitionLog
             {
                 rolled = _segments[^1];
                 Roll("retention", config);
+                rollSnapshot = Producers.ProducerSnapshot.Write(_producers);
             }
             removed = _segments[..count];
             RemoveSegments(removed);
@@ -65,6 +67,7 @@ public sealed partial class PartitionLog
         {
             // Nothing below the new active segment is left to fsync; this only moves the recovery point up to it.
             FlushTo(rolled.NextOffset);
+            Producers.ProducerSnapshotFiles.Write(Directory, rolled.NextOffset, rollSnapshot!);
         }
         StorageLog.DeletedSegments(_logger, TopicPartition, removed.Length, LogStartOffset, reason);
         return removed;
@@ -96,6 +99,7 @@ public sealed partial class PartitionLog
         {
             segment.MarkDeleted();
         }
+        Producers.ProducerSnapshotFiles.DeleteBelow(Directory, remaining[0].BaseOffset);
     }
 
     private static int CountDeletable(LogSegment[] segments, long nowMs, LogConfig config, long logStartOffset, long highWatermark, long logEndOffset, out string reason)

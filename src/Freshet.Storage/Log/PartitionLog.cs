@@ -34,8 +34,10 @@ public sealed partial class PartitionLog
         long recoveryPoint,
         long highWatermark,
         ILogger logger,
-        TimeProvider time)
+        TimeProvider time,
+        Producers.ProducerStateManager? producers = null)
     {
+        _producers = producers ?? new Producers.ProducerStateManager();
         TopicPartition = topicPartition;
         TopicId = topicId;
         _config = config;

@@ -67,5 +67,14 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "Retention of {TopicPartition} failed")]
     public static partial void RetentionFailed(ILogger logger, Exception exception, TopicPartition topicPartition);
 
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Warning, Message = "Ignoring unreadable producer snapshot {Path}: {Reason}")]
+    public static partial void UnreadableSnapshot(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Loaded producer state of {Directory}: {Producers} producers, {Replayed} batches replayed from offset {From}")]
+    public static partial void LoadedProducerStateCore(ILogger logger, string directory, int producers, long from, int replayed);
+
+    public static void LoadedProducerState(ILogger logger, string directory, int producers, long from, int replayed) =>
+        LoadedProducerStateCore(logger, directory, producers, from, replayed);
+
     public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
 }

@@ -76,6 +76,7 @@ internal static class LogLoader
         var active = segments[^1];
         active.BecomeActive();
         var logEndOffset = active.NextOffset;
+        var producers = ProducerStateLoader.Load(partitionDir, segments, logEndOffset, logger);
         StorageLog.LoadedLog(logger, tp, segments.Count, checkpoints.LogStartOffset ?? segments[0].BaseOffset, logEndOffset, trustBelow == long.MaxValue ? logEndOffset : trustBelow);
         return new PartitionLog(
             tp,
@@ -87,7 +88,8 @@ internal static class LogLoader
             logEndOffset,
             checkpoints.HighWatermark ?? 0,
             logger,
-            time);
+            time,
+            producers);
     }
 
     private static int FloorIndex(List<LogSegment> segments, long offset)
@@ -106,6 +108,7 @@ internal static class LogLoader
         File.Delete(segment.LogPath);
         File.Delete(LogFileNames.IndexFile(segment.Directory, segment.BaseOffset));
         File.Delete(LogFileNames.TimeIndexFile(segment.Directory, segment.BaseOffset));
+        File.Delete(LogFileNames.TxnIndexFile(segment.Directory, segment.BaseOffset));
         StorageLog.DeletedSegmentAfterTruncation(logger, segment.LogPath);
     }
 }

@@ -31,6 +31,7 @@ internal sealed partial class LogSegment
                     File.Move(path, path + LogFileNames.DeletedSuffix, overwrite: true);
                 }
             }
+            TxnIndex.Renamed(TxnIndex.Path + LogFileNames.DeletedSuffix);
         }
     }
 
@@ -49,5 +50,6 @@ internal sealed partial class LogSegment
         LogFileNames.LogFile(Directory, BaseOffset),
         LogFileNames.IndexFile(Directory, BaseOffset),
         LogFileNames.TimeIndexFile(Directory, BaseOffset),
+        LogFileNames.TxnIndexFile(Directory, BaseOffset),
     ];
 }

@@ -37,7 +37,11 @@ internal sealed partial class LogSegment : IDisposable
         _indexIntervalBytes = indexIntervalBytes;
         _maxIndexBytes = maxIndexBytes;
         _logger = logger;
+        TxnIndex = new TransactionIndex(LogFileNames.TxnIndexFile(directory, baseOffset));
     }
+
+    /// <summary>The transactions aborted by markers in this segment.</summary>
+    public TransactionIndex TxnIndex { get; }
 
     public string Directory { get; }
 
@@ -74,6 +78,7 @@ internal sealed partial class LogSegment : IDisposable
         var segment = new LogSegment(directory, baseOffset, log, 0, config.IndexIntervalBytes, config.SegmentIndexBytes, logger);
         File.Delete(LogFileNames.IndexFile(directory, baseOffset));
         File.Delete(LogFileNames.TimeIndexFile(directory, baseOffset));
+        File.Delete(LogFileNames.TxnIndexFile(directory, baseOffset));
         segment._offsetIndex = OffsetIndex.Open(LogFileNames.IndexFile(directory, baseOffset), baseOffset, config.SegmentIndexBytes, 0, out _);
         segment._timeIndex = TimeIndex.Open(LogFileNames.TimeIndexFile(directory, baseOffset), baseOffset, config.SegmentIndexBytes, long.MaxValue, out _);
         segment._indexesLoaded = true;
@@ -139,6 +144,7 @@ internal sealed partial class LogSegment : IDisposable
         RandomAccess.FlushToDisk(_log);
         _offsetIndex?.Flush();
         _timeIndex?.Flush();
+        TxnIndex.Flush();
     }
 
     /// <summary>The segment takes appends: its indexes are extended to their preallocated size.</summary>

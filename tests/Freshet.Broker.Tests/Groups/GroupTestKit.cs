@@ -1,4 +1,5 @@
 using Freshet.Broker.Groups;
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Record = Freshet.Protocol.Records.Record;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,19 +16,30 @@ internal sealed class ManualTime : TimeProvider
     public void Advance(TimeSpan by) => _now += by;
 }
 
-/// <summary>Keeps appended records in memory, in order, as __consumer_offsets would.</summary>
+/// <summary>Keeps appended records in memory, in order, as one __consumer_offsets partition would, with transaction markers.</summary>
 internal sealed class MemoryGroupStore : IGroupStore
 {
-    public List<Record> Records { get; } = [];
+    public List<InternalLogEntry> Entries { get; } = [];
 
-    public ErrorCode Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp)
+    /// <summary>The data records, without producers or markers.</summary>
+    public List<Record> Records => Entries.Where(e => !e.IsMarker).Select(e => e.Record).ToList();
+
+    public ErrorCode Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>
+        AppendTransactional(groupId, entries, timestamp, -1, -1);
+
+    public ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch)
     {
         foreach (var (key, value) in entries)
         {
-            Records.Add(new Record(Records.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value));
+            Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value), producerId, producerId >= 0, null));
         }
         return ErrorCode.None;
     }
+
+    public void AppendMarker(long producerId, bool commit) =>
+        Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, 0, null, null), producerId, true, commit ? TxnMarkerType.Commit : TxnMarkerType.Abort));
+
+    public int PartitionFor(string groupId) => 0;
 }
 
 /// <summary>A coordinator over a manual clock and an in-memory store, with short-hand calls.</summary>

@@ -3,11 +3,11 @@ using Freshet.Protocol.Messages;
 
 namespace Freshet.IntegrationTests.Groups;
 
-/// <summary>FindCoordinator over the wire, single and batched, and the offsets topic it creates.</summary>
+/// <summary>FindCoordinator over the wire, single and batched, and the internal topics it creates.</summary>
 public sealed class CoordinatorWireTests
 {
     [Fact]
-    public async Task FindCoordinator_answers_groups_with_this_broker_and_transactions_with_not_available()
+    public async Task FindCoordinator_answers_groups_and_transactional_ids_with_this_broker()
     {
         await using var scope = await BrokerScope.StartAsync(GroupTestSupport.BrokerSettings);
         using var connection = await RawConnection.ConnectAsync(scope.BootstrapServers);
@@ -22,9 +22,11 @@ public sealed class CoordinatorWireTests
         Assert.Equal(["a", "b"], batched.Coordinators.Select(c => c.Key));
         Assert.All(batched.Coordinators, c => Assert.Equal((short)ErrorCode.None, c.ErrorCode));
 
-        await connection.SendAsync(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = ["txn"] }, 4);
+        await connection.SendAsync(new FindCoordinatorRequest { KeyType = 1, CoordinatorKeys = ["txn", ""] }, 4);
         var (_, transactional) = await connection.ReadResponseAsync<FindCoordinatorResponse>(ApiKey.FindCoordinator, 4);
-        Assert.Equal((short)ErrorCode.CoordinatorNotAvailable, Assert.Single(transactional.Coordinators).ErrorCode);
+        Assert.Equal((short)ErrorCode.None, transactional.Coordinators[0].ErrorCode);
+        Assert.Equal(scope.BootstrapServers, $"{transactional.Coordinators[0].Host}:{transactional.Coordinators[0].Port}");
+        Assert.Equal((short)ErrorCode.InvalidRequest, transactional.Coordinators[1].ErrorCode);
 
         // The lookup created the internal, compacted offsets topic with Kafka's 50 partitions.
         await connection.SendAsync(new MetadataRequest { Topics = null }, 9);
@@ -32,5 +34,8 @@ public sealed class CoordinatorWireTests
         var offsetsTopic = Assert.Single(metadata.Topics, t => t.Name == "__consumer_offsets");
         Assert.True(offsetsTopic.IsInternal);
         Assert.Equal(50, offsetsTopic.Partitions.Count);
+        var transactionTopic = Assert.Single(metadata.Topics, t => t.Name == "__transaction_state");
+        Assert.True(transactionTopic.IsInternal);
+        Assert.Equal(50, transactionTopic.Partitions.Count);
     }
 }

@@ -1,0 +1,35 @@
+using Freshet.Broker.Groups;
+using Freshet.Broker.Requests;
+using Freshet.Broker.Transactions;
+using Freshet.Protocol.Messages;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>
+/// AddOffsetsToTxn: the group's __consumer_offsets partition joins the transaction, so the offsets the producer
+/// then sends with TxnOffsetCommit get the transaction's marker.
+/// </summary>
+internal sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator, OffsetsTopic offsetsTopic) : ApiHandler<AddOffsetsToTxnRequest>
+{
+    public override ApiKey Key => ApiKey.AddOffsetsToTxn;
+
+    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, AddOffsetsToTxnRequest request)
+    {
+        ErrorCode error;
+        if (request.GroupId.Length == 0)
+        {
+            error = ErrorCode.InvalidGroupId;
+        }
+        else if (offsetsTopic.EnsureCreated() != ErrorCode.None)
+        {
+            error = ErrorCode.CoordinatorNotAvailable;
+        }
+        else
+        {
+            var partition = new TopicPartition(OffsetsTopic.Name, offsetsTopic.PartitionFor(request.GroupId));
+            error = coordinator.AddPartitions(request.TransactionalId, request.ProducerId, request.ProducerEpoch, [partition]);
+        }
+        return ValueTask.FromResult<IResponseMessage?>(new AddOffsetsToTxnResponse { ErrorCode = (short)error });
+    }
+}

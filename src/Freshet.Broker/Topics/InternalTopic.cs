@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Freshet.Broker.Handlers;
+using Freshet.Broker.Replication;
+using Freshet.Protocol.Messages;
+using Freshet.Protocol.Records;
+using Freshet.Storage;
+using Freshet.Storage.Producers;
+
+namespace Freshet.Broker.Topics;
+
+/// <summary>
+/// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on first
+/// use, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
+/// start-up. One broker: the replication factor and min.insync.replicas are capped at 1, as Kafka caps them at
+/// the live brokers.
+/// </summary>
+internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes)
+{
+    private readonly object _createLock = new();
+
+    public string Name { get; } = name;
+
+    /// <summary>The partition count: the existing topic's, or the configured one before it exists.</summary>
+    public int PartitionCount => catalog.TryGet(Name, out var topic) ? topic.PartitionCount : configuredPartitions;
+
+    public bool Exists => catalog.TryGet(Name, out _);
+
+    public ErrorCode EnsureCreated()
+    {
+        if (Exists)
+        {
+            return ErrorCode.None;
+        }
+        lock (_createLock)
+        {
+            if (Exists)
+            {
+                return ErrorCode.None;
+            }
+            var configs = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["cleanup.policy"] = "compact",
+                ["compression.type"] = "producer",
+                ["min.insync.replicas"] = "1",
+                ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
+            };
+            var result = admin.Create(Name, configuredPartitions, 1, configs, validateOnly: false);
+            return result.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists ? ErrorCode.None : result.Error;
+        }
+    }
+
+    /// <summary>
+    /// Appends records (key, value-or-tombstone) to one partition as a single batch, so they land together.
+    /// A batch with a producer id is transactional, written on the producer's behalf (TxnOffsetCommit).
+    /// </summary>
+    public ErrorCode Append(int partitionIndex, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId = -1, short producerEpoch = -1)
+    {
+        if (entries.Count == 0)
+        {
+            return ErrorCode.None;
+        }
+        if (EnsureCreated() != ErrorCode.None || !replicas.TryGetPartition(Name, partitionIndex, out var partition))
+        {
+            return ErrorCode.CoordinatorNotAvailable;
+        }
+        var records = new Record[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
+        {
+            // A null value must stay null (a tombstone): a null byte[] would convert to an empty value.
+            records[i] = new Record(i, timestamp, entries[i].Key, entries[i].Value is { } v ? (ReadOnlyMemory<byte>?)v : null);
+        }
+        var transactional = producerId >= 0;
+        var batch = RecordBatchBuilder.Build(records, transactional
+            ? new RecordBatchOptions { ProducerId = producerId, ProducerEpoch = producerEpoch, IsTransactional = true }
+            : null);
+        try
+        {
+            partition.AppendAsLeader(batch, transactional ? AppendOrigin.Coordinator : AppendOrigin.Client);
+            return ErrorCode.None;
+        }
+        catch (IOException)
+        {
+            return ErrorCode.KafkaStorageError;
+        }
+        catch (ProducerStateException ex)
+        {
+            // The producer was fenced since it added the partition (its epoch is no longer the current one).
+            return ProducerStateErrors.CodeOf(ex);
+        }
+    }
+
+    /// <summary>Every entry of every partition, partition by partition, each in log order.</summary>
+    public IEnumerable<InternalLogEntry> ReadAll()
+    {
+        if (!catalog.TryGet(Name, out var topic))
+        {
+            yield break;
+        }
+        for (var index = 0; index < topic.PartitionCount; index++)
+        {
+            if (!replicas.TryGetPartition(Name, index, out var partition))
+            {
+                continue;
+            }
+            foreach (var entry in ReadPartition(index, partition.Log))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    private static IEnumerable<InternalLogEntry> ReadPartition(int index, PartitionLog log)
+    {
+        const int ChunkBytes = 4 * 1024 * 1024;
+        var offset = log.LogStartOffset;
+        var end = log.LogEndOffset;
+        while (offset < end)
+        {
+            var bytes = log.Read(offset, ChunkBytes, end, minOneBatch: true).Records.ToArray();
+            var batches = new List<(ReadOnlyMemory<byte> Bytes, RecordBatchHeader Header)>();
+            foreach (var batch in new RecordBatchEnumerator(bytes))
+            {
+                batches.Add((bytes.AsMemory(batch.Position, batch.Length), batch.Header));
+            }
+            if (batches.Count == 0)
+            {
+                yield break;
+            }
+            foreach (var (batchBytes, header) in batches)
+            {
+                offset = header.NextOffset;
+                foreach (var record in RecordBatchReader.ReadRecords(batchBytes))
+                {
+                    if (header.IsControl)
+                    {
+                        if (MarkerType(record) is { } marker)
+                        {
+                            yield return new InternalLogEntry(index, record, header.ProducerId, true, marker);
+                        }
+                    }
+                    else
+                    {
+                        yield return new InternalLogEntry(index, record, header.ProducerId, header.IsTransactional, null);
+                    }
+                }
+            }
+        }
+    }
+
+    // Control record key: version int16, type int16 (0 abort, 1 commit); other types are not transaction markers.
+    private static TxnMarkerType? MarkerType(Record record)
+    {
+        if (record.Key is not { Length: >= 4 } key)
+        {
+            return null;
+        }
+        var type = BinaryPrimitives.ReadInt16BigEndian(key.Span[2..]);
+        return type is (short)TxnMarkerType.Abort or (short)TxnMarkerType.Commit ? (TxnMarkerType)type : null;
+    }
+}

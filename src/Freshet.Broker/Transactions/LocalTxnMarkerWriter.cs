@@ -1,0 +1,28 @@
+using Freshet.Broker.Groups;
+using Freshet.Broker.Replication;
+using Freshet.Protocol.Messages;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Transactions;
+
+/// <summary>
+/// Writes markers to partitions this broker leads, in-process. A marker on a __consumer_offsets partition also
+/// ends the producer's pending transactional offsets there, as Kafka's replica manager tells the group
+/// coordinator once the marker is appended.
+/// </summary>
+internal sealed class LocalTxnMarkerWriter(ReplicaManager replicas, GroupCoordinator groups) : ITxnMarkerWriter
+{
+    public ErrorCode Write(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch, bool commit)
+    {
+        if (!replicas.TryGetPartition(partition.Topic, partition.Partition, out var leader))
+        {
+            return ErrorCode.UnknownTopicOrPartition;
+        }
+        var error = leader.WriteTxnMarker(producerId, producerEpoch, coordinatorEpoch, commit);
+        if (error == ErrorCode.None && partition.Topic == OffsetsTopic.Name)
+        {
+            groups.CompleteTransaction(producerId, partition.Partition, commit);
+        }
+        return error;
+    }
+}

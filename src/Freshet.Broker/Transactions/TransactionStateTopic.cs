@@ -1,0 +1,36 @@
+using Freshet.Broker.Configuration;
+using Freshet.Broker.Groups;
+using Freshet.Broker.Replication;
+using Freshet.Broker.Topics;
+using Freshet.Protocol.Messages;
+
+namespace Freshet.Broker.Transactions;
+
+/// <summary>
+/// The internal compacted topic __transaction_state. A transactional id's records go to partition
+/// <c>abs(transactionalId.hashCode) % transaction.state.log.num.partitions</c>, as in Kafka.
+/// </summary>
+internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options) : ITransactionLog
+{
+    public const string Name = "__transaction_state";
+
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes);
+
+    public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _topic.PartitionCount);
+
+    /// <summary>Creates the topic if it does not exist yet, as Kafka does on the first transaction coordinator lookup.</summary>
+    public ErrorCode EnsureCreated() => _topic.EnsureCreated();
+
+    public ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp) =>
+        _topic.Append(PartitionFor(transactionalId), [(key, value)], timestamp);
+
+    /// <summary>Every record of every partition, in log order per partition.</summary>
+    public IEnumerable<InternalLogEntry> ReadAll() => _topic.ReadAll();
+}
+
+/// <summary>Where the coordinator persists a transactional id's state: __transaction_state, or a list in unit tests.</summary>
+internal interface ITransactionLog
+{
+    /// <summary>Appends one record (a null value is a tombstone); anything but None means it was not written.</summary>
+    ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp);
+}
