@@ -12,6 +12,8 @@ public class FreshetExecutableTests
     [InlineData(new[] { "serve", "--node-id", "x" }, "freshet: invalid value for node.id: 'x' (expected an integer ≥ 0)")]
     [InlineData(new[] { "serve", "--log-level", "loud" }, "freshet: invalid value for --log-level: 'loud' (expected trace, debug, information, warning, error, critical or none)")]
     [InlineData(new[] { "serve", "--no-such-option" }, "freshet: Unrecognized command or argument '--no-such-option'.")]
+    [InlineData(new[] { "perf", "produce", "--acks", "2" }, "freshet perf produce: --acks must be 0, 1 or all, not '2'")]
+    [InlineData(new[] { "perf", "consume", "--compression", "lz4" }, "freshet: Unrecognized command or argument '--compression'.")]
     public async Task Bad_value_prints_one_line_and_exits_2(string[] args, string expectedFirstLine)
     {
         var (exitCode, stdout, stderr) = await RunAsync(args, new Dictionary<string, string>());

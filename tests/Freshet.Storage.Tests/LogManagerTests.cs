@@ -101,6 +101,33 @@ public sealed class LogManagerTests
     }
 
     [Fact]
+    public void CreateLogs_makes_a_whole_topic_at_once_that_a_restart_loads()
+    {
+        using var dir = new TempDir();
+        var topicId = KafkaUuid.NewRandom();
+        var partitions = Enumerable.Range(0, 200).Select(p => new TopicPartition("wide", p)).ToList();
+        using (var manager = NewManager(dir, dir.Sub("a"), dir.Sub("b")))
+        {
+            var existing = manager.CreateLog(partitions[7], topicId, new LogConfig());
+
+            var logs = manager.CreateLogs(partitions, topicId, new LogConfig());
+
+            Assert.Equal(partitions, logs.Select(l => l.TopicPartition));
+            Assert.Same(existing, logs[7]);
+            Assert.Equal(100, logs.Count(l => l.LogDir == dir.Sub("a")));
+            Assert.Equal(100, logs.Count(l => l.LogDir == dir.Sub("b")));
+            Assert.All(logs, l => Assert.Equal(
+                $"version: 0\ntopic_id: {topicId}\n", File.ReadAllText(Path.Combine(l.Directory, LogFileNames.PartitionMetadata))));
+            Assert.Throws<InvalidOperationException>(() => manager.CreateLogs([partitions[0], new TopicPartition("wide", 500)], KafkaUuid.NewRandom(), new LogConfig()));
+            Assert.False(manager.TryGetLog(new TopicPartition("wide", 500), out _));
+        }
+
+        using var reopened = NewManager(dir, dir.Sub("a"), dir.Sub("b"));
+        Assert.Equal(200, reopened.Logs.Count);
+        Assert.All(reopened.Logs, l => Assert.Equal(topicId, l.TopicId));
+    }
+
+    [Fact]
     public void LoadLogs_opens_partitions_and_ignores_deleted_dirs_and_other_files()
     {
         using var dir = new TempDir();

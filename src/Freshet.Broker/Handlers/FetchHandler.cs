@@ -174,13 +174,12 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         }
         if (read.Result is { Records.Length: > 0 } result)
         {
-            var buffer = context.RentBuffer(result.Records.Length);
-            try
+            if (FileRegionBytes.TryBorrow(result.Records, out var records))
             {
-                var copied = result.Records.CopyTo(buffer);
-                data.Records = buffer.AsMemory(0, copied);
+                // Read or spliced into the socket when the response is written; released once it has been sent.
+                data.Records = context.Own(records).Memory;
             }
-            catch (ObjectDisposedException)
+            else
             {
                 // Retention deleted the segment and file.delete.delay.ms passed while this fetch waited: the
                 // offset is below the log start now, and the consumer learns so as it would on its next fetch.

@@ -33,7 +33,8 @@ internal sealed class KafkaConnection(
         // The socket is read only between requests, so a client that floods requests is
         // slowed by TCP back-pressure; a partial frame never holds more than maxFrameSize.
         var reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 4096, leaveOpen: true));
-        var output = new ResponseChannel(socket);
+        // Plaintext: record data goes from the segment files to the socket with sendfile (Linux).
+        using var output = new ResponseChannel(socket, sendsFromFiles: OperatingSystem.IsLinux());
         var context = new ConnectionContext(Id, RemoteEndPoint, output, _closing.Token);
         try
         {

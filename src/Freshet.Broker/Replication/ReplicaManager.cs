@@ -29,11 +29,26 @@ internal sealed class ReplicaManager(LogManager logs, BrokerOptions options)
     public IReadOnlyList<Partition> CreatePartitions(TopicDefinition topic)
     {
         var config = LogConfigFor(topic);
+        var ids = new TopicPartition[topic.PartitionCount];
+        var missing = new List<TopicPartition>();
+        for (var index = 0; index < ids.Length; index++)
+        {
+            ids[index] = new TopicPartition(topic.Name, index);
+            if (!logs.TryGetLog(ids[index], out _))
+            {
+                missing.Add(ids[index]);
+            }
+        }
+        // The missing logs in one call, so that the log manager can create their directories in parallel.
+        if (missing.Count > 0)
+        {
+            logs.CreateLogs(missing, topic.Id, config);
+        }
         var created = new List<Partition>(topic.PartitionCount);
         for (var index = 0; index < topic.PartitionCount; index++)
         {
-            var id = new TopicPartition(topic.Name, index);
-            var log = logs.TryGetLog(id, out var existing) ? existing : logs.CreateLog(id, topic.Id, config);
+            var id = ids[index];
+            var log = logs.TryGetLog(id, out var existing) ? existing : throw new InvalidOperationException($"{id} has no log after creation.");
             var partition = _partitions.GetOrAdd(id, _ =>
             {
                 // The sole in-sync replica is the leader, so its high watermark is its log end offset, also when the

@@ -1,16 +1,15 @@
-using System.Buffers;
 using Freshet.Broker.Network;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Requests;
 
 /// <summary>
-/// One request in flight: its header, its connection, and the pooled buffers its response
-/// borrows (fetched record data), returned once the response has been sent.
+/// One request in flight: its header, its connection, and what its response borrows (fetched
+/// record data), released once the response has been sent.
 /// </summary>
 internal sealed class RequestContext(ConnectionContext connection, RequestHeader header) : IDisposable
 {
-    private List<byte[]>? _rented;
+    private List<IDisposable>? _owned;
 
     public ConnectionContext Connection { get; } = connection;
 
@@ -24,24 +23,23 @@ internal sealed class RequestContext(ConnectionContext connection, RequestHeader
 
     public CancellationToken Closing => Connection.Closing;
 
-    /// <summary>A pooled buffer that lives until the response is sent.</summary>
-    public byte[] RentBuffer(int minimumLength)
+    /// <summary>Disposes <paramref name="resource"/> once the response has been sent (record data it refers to).</summary>
+    public T Own<T>(T resource)
+        where T : IDisposable
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(minimumLength);
-        (_rented ??= []).Add(buffer);
-        return buffer;
+        (_owned ??= []).Add(resource);
+        return resource;
     }
 
     public void Dispose()
     {
-        if (_rented is null)
+        if (_owned is not null)
         {
-            return;
+            foreach (var resource in _owned)
+            {
+                resource.Dispose();
+            }
+            _owned = null;
         }
-        foreach (var buffer in _rented)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        _rented = null;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Freshet.Protocol.Primitives;
@@ -129,7 +130,7 @@ public readonly struct KafkaWriter(IBufferWriter<byte> output)
             return;
         }
         WriteInt32(bytes.Length);
-        WriteRaw(bytes.Span);
+        WriteBytesBody(bytes);
     }
 
     public void WriteCompactBytes(ReadOnlyMemory<byte> value) => WriteCompactNullableBytes(value);
@@ -142,6 +143,21 @@ public readonly struct KafkaWriter(IBufferWriter<byte> output)
             return;
         }
         WriteCompactLength(bytes.Length);
+        WriteBytesBody(bytes);
+    }
+
+    /// <summary>
+    /// The body of a bytes field: <see cref="DeferredBytes"/> go to an output that can splice them in by reference
+    /// (record data sent from the segment file), everything else is copied.
+    /// </summary>
+    private void WriteBytesBody(ReadOnlyMemory<byte> bytes)
+    {
+        if (Output is ISpliceOutput splicer
+            && MemoryMarshal.TryGetMemoryManager(bytes, out DeferredBytes? deferred, out var start, out var length)
+            && splicer.TrySplice(deferred, start, length))
+        {
+            return;
+        }
         WriteRaw(bytes.Span);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Freshet.Perf.Cli;
 
 namespace Freshet.Server.Cli;
 
@@ -9,6 +10,7 @@ internal static class FreshetCli
     {
         var root = new RootCommand("Freshet: a Kafka-compatible event streaming broker.");
         root.Subcommands.Add(new ServeCommand().Command);
+        root.Subcommands.Add(PerfCommand.Create());
         return root;
     }
 
@@ -19,12 +21,20 @@ internal static class FreshetCli
         {
             foreach (var error in parseResult.Errors)
                 await Console.Error.WriteLineAsync($"freshet: {error.Message}");
-            var command = parseResult.CommandResult.Command is RootCommand ? "freshet" : $"freshet {parseResult.CommandResult.Command.Name}";
+            var command = CommandPath(parseResult.CommandResult);
             await Console.Error.WriteLineAsync($"Run '{command} --help' for usage.");
             return ExitCodes.Usage;
         }
 
         // The serve command handles SIGINT/SIGTERM itself so that a slow, orderly stop is not cut short.
         return await parseResult.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    }
+
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (System.CommandLine.Parsing.SymbolResult? r = result; r is System.CommandLine.Parsing.CommandResult c; r = r.Parent)
+            names.Insert(0, c.Command is RootCommand ? "freshet" : c.Command.Name);
+        return string.Join(' ', names);
     }
 }

@@ -12,8 +12,9 @@ namespace Freshet.Storage.Checkpoints;
 /// </summary>
 internal static class PartitionMetadataFile
 {
-    public static void Write(string partitionDir, KafkaUuid topicId) =>
-        AtomicFile.WriteAllText(Path.Combine(partitionDir, LogFileNames.PartitionMetadata), $"version: 0\ntopic_id: {topicId}\n");
+    /// <param name="syncDirectory">False when the caller fsyncs the partition directory itself afterwards.</param>
+    public static void Write(string partitionDir, KafkaUuid topicId, bool syncDirectory = true) =>
+        AtomicFile.WriteAllText(Path.Combine(partitionDir, LogFileNames.PartitionMetadata), $"version: 0\ntopic_id: {topicId}\n", syncDirectory);
 
     /// <summary>The topic id, or <see cref="KafkaUuid.Zero"/> when the file is missing.</summary>
     public static KafkaUuid Read(string partitionDir)

@@ -8,9 +8,12 @@ namespace Freshet.Storage.IO;
 /// </summary>
 internal static class AtomicFile
 {
-    public static void WriteAllText(string path, string content) => WriteAllBytes(path, Encoding.UTF8.GetBytes(content));
+    /// <param name="syncDirectory">False when the caller fsyncs the directory itself, after more changes in it.</param>
+    public static void WriteAllText(string path, string content, bool syncDirectory = true) =>
+        WriteAllBytes(path, Encoding.UTF8.GetBytes(content), syncDirectory);
 
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    /// <param name="syncDirectory">False when the caller fsyncs the directory itself, after more changes in it.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, bool syncDirectory = true)
     {
         var temp = path + LogFileNames.TempSuffix;
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
@@ -19,6 +22,9 @@ internal static class AtomicFile
             stream.Flush(flushToDisk: true);
         }
         File.Move(temp, path, overwrite: true);
-        DirectorySync.Fsync(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (syncDirectory)
+        {
+            DirectorySync.Fsync(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        }
     }
 }

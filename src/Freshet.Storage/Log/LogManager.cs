@@ -119,32 +119,7 @@ public sealed partial class LogManager : IDisposable
     /// id, an empty first segment, and an fsync of the directories. An existing log with the same topic id is returned.
     /// </summary>
     /// <exception cref="InvalidOperationException">The log exists with another topic id.</exception>
-    public PartitionLog CreateLog(TopicPartition tp, KafkaUuid topicId, LogConfig config)
-    {
-        lock (_lifecycleLock)
-        {
-            ThrowIfNotLoaded();
-            if (_logs.TryGetValue(tp, out var existing))
-            {
-                return existing.TopicId == topicId
-                    ? existing
-                    : throw new InvalidOperationException($"{tp} exists with topic id {existing.TopicId}, not {topicId}.");
-            }
-            config.Validate();
-            var logDir = _logDirs.Where(dir => !_health[dir].IsOffline).MinBy(dir => _logs.Values.Count(log => log.LogDir == dir))
-                ?? throw new KafkaStorageException($"Every log dir is offline ({_logDirsText}).");
-            var partitionDir = Path.Combine(logDir, tp.DirectoryName);
-            System.IO.Directory.CreateDirectory(partitionDir);
-            PartitionMetadataFile.Write(partitionDir, topicId);
-            var log = LogLoader.Create(partitionDir, tp, topicId, config, _logger, _time);
-            DirectorySync.Fsync(partitionDir);
-            DirectorySync.Fsync(logDir);
-            log.Health = _health[logDir];
-            _logs[tp] = log;
-            StorageLog.CreatedLog(_logger, tp, logDir);
-            return log;
-        }
-    }
+    public PartitionLog CreateLog(TopicPartition tp, KafkaUuid topicId, LogConfig config) => CreateLogs([tp], topicId, config)[0];
 
     /// <summary>Closes the log, renames its directory to <c>topic-p.&lt;uuid&gt;-delete</c> and deletes it in the background.</summary>
     public void DeleteLog(TopicPartition tp)
