@@ -78,6 +78,11 @@ internal sealed class Partition(TopicPartition id, KafkaUuid topicId, PartitionL
         {
             return ErrorCode.KafkaStorageError;
         }
+        catch (ObjectDisposedException)
+        {
+            // The topic was deleted under the marker.
+            return ErrorCode.UnknownTopicOrPartition;
+        }
     }
 
     private void SignalAppend()

@@ -162,7 +162,7 @@ internal sealed class TransactionIndex(string path)
         {
             Encode(entries[i], bytes.AsSpan(i * EntrySize));
         }
-        File.WriteAllBytes(Path, bytes);
+        IO.AtomicFile.WriteAllBytes(Path, bytes);
         _dirty = true;
     }
 

@@ -35,6 +35,7 @@ internal static class ProducerStateLoader
             }
         }
         state ??= new ProducerStateManager();
+        ProducerSnapshotFiles.DeleteStray(partitionDir, [.. segments.Select(segment => segment.BaseOffset)]);
         var replayed = Replay(state, segments, replayFrom);
         StorageLog.LoadedProducerState(logger, partitionDir, state.Count, replayFrom, replayed);
         return state;

@@ -160,6 +160,20 @@ public sealed class ProducerSnapshotTests
         Assert.Equal(22, Assert.Single(fixture.Log.ActiveProducers()).LastSequence - 1);
     }
 
+    [Fact]
+    public void Restarts_keep_only_the_roll_snapshots_and_the_latest()
+    {
+        using var fixture = new LogFixture(new LogConfig());
+        for (var round = 0; round < 4; round++)
+        {
+            // Current timestamps, or segment.ms would roll at every append after a restart.
+            fixture.Log.Append(ProducerBatches.Data(3, 0, round, timestamp: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+            fixture.Reopen();
+        }
+        Assert.Equal([4L], ProducerSnapshotFiles.List(fixture.PartitionDir));
+        Assert.Equal(3, Assert.Single(fixture.Log.ActiveProducers()).LastSequence);
+    }
+
     private static void Apply(ProducerStateManager state, byte[] batch, long baseOffset)
     {
         BinaryPrimitives.WriteInt64BigEndian(batch, baseOffset);
