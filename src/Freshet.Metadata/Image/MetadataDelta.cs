@@ -93,7 +93,9 @@ public sealed class MetadataDelta(MetadataImage baseImage)
     {
         if (!_topics.TryGetValue(r.TopicId, out var topic) || !topic.Partitions.TryGetValue(r.PartitionId, out var p))
             return;
-        var leaderChanged = r.Leader != PartitionImage.LeaderUnchanged && r.Leader != p.Leader;
+        // As in Kafka, a record that names a leader starts a new leader epoch even when the leader
+        // stays the same: that is how the controller fences a leader's stale requests.
+        var leaderChanged = r.Leader != PartitionImage.LeaderUnchanged;
         var next = p with
         {
             Isr = r.Isr is null ? p.Isr : [.. r.Isr],

@@ -50,6 +50,17 @@ public class MetadataDeltaTests
     }
 
     [Fact]
+    public void Naming_the_same_leader_again_starts_a_new_leader_epoch()
+    {
+        var image = Apply(MetadataImage.Empty, 0, ClusterRecords());
+
+        var bumped = Apply(image, 1, [MetadataRecord.Of(new PartitionChangeRecord { TopicId = Orders, PartitionId = 0, Leader = 1 })]);
+
+        var p = bumped.Partition("orders", 0)!;
+        Assert.Equal((1, 1, 1), (p.Leader, p.LeaderEpoch, p.PartitionEpoch));
+    }
+
+    [Fact]
     public void Applying_a_delta_leaves_the_base_image_unchanged()
     {
         var image = Apply(MetadataImage.Empty, 0, ClusterRecords());
