@@ -73,7 +73,16 @@ public sealed class ControllerQuorum : IAsyncDisposable
 
         var cluster = new RaftCluster(configuration) { AuditTrail = log };
         var quorum = new ControllerQuorum(options, stateMachine, log, cluster);
-        await cluster.StartAsync(token).ConfigureAwait(false);
+        try
+        {
+            await cluster.StartAsync(token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // A taken port or a cancelled start must not leave the log files open.
+            await quorum.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         return quorum;
     }
 

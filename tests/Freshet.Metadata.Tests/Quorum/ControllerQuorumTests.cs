@@ -133,6 +133,46 @@ public class ControllerQuorumTests
         Assert.NotNull(image.TopicByName("while-down"));
     }
 
+    [Fact]
+    public async Task A_whole_quorum_restarted_from_disk_keeps_every_committed_record_and_commits_more()
+    {
+        await using var quorum = new QuorumHarness(nodes: 3);
+        await quorum.StartAllAsync();
+        await quorum.AppendAsync(MetadataDeltaTests.ClusterRecords());
+        var offset = await quorum.AppendAsync([Topic("payments")]);
+
+        foreach (var voter in quorum.Voters)
+            await quorum.StopAsync(voter.Id);
+        await quorum.StartAllAsync();
+        var next = await quorum.AppendAsync([Topic("after-restart")]);
+
+        Assert.True(next > offset);
+        foreach (var node in quorum.Running)
+        {
+            var image = await WaitForOffset(node, next);
+            Assert.Equal(3, image.Brokers.Count);
+            Assert.NotNull(image.TopicByName("orders"));
+            Assert.NotNull(image.TopicByName("payments"));
+            Assert.NotNull(image.TopicByName("after-restart"));
+        }
+    }
+
+    [Fact]
+    public async Task A_node_whose_id_is_not_a_voter_does_not_start()
+    {
+        var voters = QuorumVoters.Parse("1@127.0.0.1:1");
+        var dir = Directory.CreateTempSubdirectory("freshet-quorum-").FullName;
+        try
+        {
+            await Assert.ThrowsAsync<ArgumentException>(() => ControllerQuorum.StartAsync(
+                new ControllerQuorumOptions { NodeId = 2, Voters = voters, MetadataLogDir = dir }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static MetadataRecord Topic(string name) => MetadataRecord.Of(new TopicRecord { Name = name, TopicId = KafkaUuid.NewRandom() });
 
     private static async Task<MetadataImage> WaitForOffset(ControllerQuorum node, long offset)
