@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Freshet.Metadata.Image;
@@ -115,6 +116,26 @@ public sealed class ControllerQuorum : IAsyncDisposable
             var image = Image;
             if (image.Offset >= offset)
                 return image;
+            await next.WaitAsync(token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Yields the current image, then each newer one as it is published. A slow reader skips the
+    /// images it had no time for and gets the latest: every image is complete, so nothing is lost.
+    /// </summary>
+    public async IAsyncEnumerable<MetadataImage> WatchAsync([EnumeratorCancellation] CancellationToken token = default)
+    {
+        MetadataImage? last = null;
+        while (true)
+        {
+            var next = _stateMachine.NextPublication;
+            var image = Image;
+            if (!ReferenceEquals(image, last))
+            {
+                last = image;
+                yield return image;
+            }
             await next.WaitAsync(token).ConfigureAwait(false);
         }
     }

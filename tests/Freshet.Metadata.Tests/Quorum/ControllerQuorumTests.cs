@@ -47,6 +47,34 @@ public class ControllerQuorumTests
     }
 
     [Fact]
+    public async Task A_follower_watching_its_image_sees_each_append_in_offset_order()
+    {
+        await using var quorum = new QuorumHarness(nodes: 3);
+        await quorum.StartAllAsync();
+        var leader = await quorum.WaitForLeaderAsync();
+        var follower = quorum.Running.First(n => n.NodeId != leader.NodeId);
+        using var timeout = new CancellationTokenSource(QuorumHarness.Deadline);
+        var seen = new List<MetadataImage>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var image in follower.WatchAsync(timeout.Token))
+            {
+                seen.Add(image);
+                if (image.TopicByName("third") is not null)
+                    return;
+            }
+        });
+
+        foreach (var name in new[] { "first", "second", "third" })
+            await quorum.AppendAsync([Topic(name)]);
+        await watching;
+
+        for (var i = 1; i < seen.Count; i++)
+            Assert.True(seen[i].Offset > seen[i - 1].Offset);
+        Assert.Equal(3, seen[^1].TopicsById.Count);
+    }
+
+    [Fact]
     public async Task Appending_on_a_follower_is_refused_with_not_controller()
     {
         await using var quorum = new QuorumHarness(nodes: 3);
