@@ -18,6 +18,15 @@ internal static class Commands
     public static int Generate(bool check)
     {
         var messages = SchemaParser.ReadAll(RepoPaths.SchemaDir);
+        if (Directory.Exists(RepoPaths.MetadataSchemaDir))
+        {
+            messages = [.. messages.Concat(SchemaParser.ReadAll(RepoPaths.MetadataSchemaDir)).OrderBy(m => m.Name, StringComparer.Ordinal)];
+        }
+        var duplicate = messages.GroupBy(m => m.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"{duplicate.Key} is defined twice in the schema folders.");
+        }
         var codes = SchemaParser.ReadErrorCodes(RepoPaths.SchemaDir);
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var message in messages)

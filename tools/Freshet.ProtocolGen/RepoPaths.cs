@@ -7,6 +7,12 @@ internal static class RepoPaths
 
     public static string SchemaDir => Path.Combine(Root, "tools", "Freshet.ProtocolGen", "Schema");
 
+    /// <summary>
+    /// Kafka's metadata log records, kept by hand in our schema form: the imported reference set
+    /// has no metadata record definitions, and <c>import</c> rewrites only the top folder.
+    /// </summary>
+    public static string MetadataSchemaDir => Path.Combine(SchemaDir, "metadata");
+
     public static string GeneratedDir => Path.Combine(Root, "src", "Freshet.Protocol", "Messages", "Generated");
 
     private static string FindRoot()
