@@ -10,7 +10,7 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
 {
     public const string Name = "__consumer_offsets";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.OffsetsTopicReplicationFactor));
 
     public int PartitionCount => _topic.PartitionCount;
 

@@ -1,28 +1,39 @@
+using Freshet.Broker.Cluster;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Diagnostics;
-using Freshet.Broker.Replication;
+using Freshet.Metadata.Controller;
+using Freshet.Metadata.Image;
 using Freshet.Protocol.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace Freshet.Broker.Topics;
 
 /// <summary>
-/// Changes a topic's config overrides for AlterConfigs and IncrementalAlterConfigs: the new
-/// overrides are saved through the catalog first, then every partition's log takes the new
-/// settings, so a restart and the next append see the same values.
+/// Changes a topic's config overrides for AlterConfigs and IncrementalAlterConfigs on the active controller: the
+/// edit is applied to the overrides the metadata image holds, and the difference is committed as config records.
+/// Every broker's partitions take the new settings when their image does. Handlers forward these requests to the
+/// active controller first, so this runs only there.
 /// </summary>
-internal sealed class TopicConfigAdmin(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, ILogger logger)
+internal sealed class TopicConfigAdmin(TopicCatalog catalog, QuorumController controller, MetadataPublisher publisher, BrokerOptions options, ILogger logger)
 {
+    private static readonly TimeSpan LocalCatchUp = TimeSpan.FromSeconds(5);
+
     // Edits read the overrides and write them back; one at a time, so none is lost.
-    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _lock = new(1, 1);
 
     /// <summary>Applies <paramref name="edit"/> (current overrides, effective values → new overrides) to the topic.</summary>
-    public (ErrorCode Error, string? Message) Alter(
+    public async Task<(ErrorCode Error, string? Message)> AlterAsync(
         string name,
         Func<IReadOnlyDictionary<string, string>, IReadOnlyDictionary<string, string>, ConfigEditResult> edit,
-        bool validateOnly)
+        bool validateOnly,
+        CancellationToken cancellationToken)
     {
-        lock (_lock)
+        if (!controller.IsActive)
+        {
+            return (ErrorCode.NotController, "This node is not the active controller.");
+        }
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             if (!catalog.TryGet(name, out var topic))
             {
@@ -33,16 +44,50 @@ internal sealed class TopicConfigAdmin(TopicCatalog catalog, ReplicaManager repl
             {
                 return (result.Error, result.Message);
             }
-            var updated = topic with { ConfigOverrides = result.Overrides };
-            if (!catalog.TryUpdate(updated))
+            var changes = Differences(topic.ConfigOverrides, result.Overrides);
+            if (changes.Count == 0)
             {
-                return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
+                return (ErrorCode.None, null);
             }
-            replicas.ApplyConfig(updated);
+            var reply = await controller.AlterConfigsAsync(new ConfigResource(ConfigResource.TopicType, name), changes, cancellationToken).ConfigureAwait(false);
+            if (reply.Error != ErrorCode.None)
+            {
+                return (reply.Error, reply.Message);
+            }
             BrokerLog.TopicConfigsAltered(logger, name, Describe(result.Overrides));
+            await publisher.WaitUntilAsync(
+                () => catalog.TryGet(name, out var now) && SameOverrides(now.ConfigOverrides, result.Overrides),
+                LocalCatchUp, cancellationToken).ConfigureAwait(false);
             return (ErrorCode.None, null);
         }
+        finally
+        {
+            _lock.Release();
+        }
     }
+
+    private static List<ConfigChange> Differences(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
+    {
+        var changes = new List<ConfigChange>();
+        foreach (var (key, value) in after)
+        {
+            if (!before.TryGetValue(key, out var old) || old != value)
+            {
+                changes.Add(new ConfigChange(key, value));
+            }
+        }
+        foreach (var key in before.Keys)
+        {
+            if (!after.ContainsKey(key))
+            {
+                changes.Add(new ConfigChange(key, null));
+            }
+        }
+        return changes;
+    }
+
+    private static bool SameOverrides(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && Differences(a, b).Count == 0;
 
     private static string Describe(IReadOnlyDictionary<string, string> overrides) =>
         overrides.Count == 0 ? "nothing" : string.Join(", ", overrides.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"));

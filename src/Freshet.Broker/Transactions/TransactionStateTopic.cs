@@ -14,7 +14,7 @@ internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin adm
 {
     public const string Name = "__transaction_state";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.TransactionStateLogReplicationFactor));
 
     public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _topic.PartitionCount);
 
