@@ -84,7 +84,9 @@ public static class BrokerConfigDefinitions
                     o.ControllerPort = controller.Port;
                 }
             },
-            o => $"{new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort)},{ListenerAddress.Controller}://{ListenerAddress.Format(o.ControllerHost, o.ControllerPort)}",
+            o => o.ControllerPort == 0
+                ? new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort).ToString()
+                : $"{new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort)},{ListenerAddress.Controller}://{ListenerAddress.Format(o.ControllerHost, o.ControllerPort)}",
             "The addresses the node listens on: PLAINTEXT://host:port for clients and CONTROLLER://host:port for the controller quorum (empty host: every interface; port 0: any free port)."),
         new("advertised.listeners", ConfigRule.Listeners(),
             (o, v) =>
