@@ -100,7 +100,7 @@ public sealed class BrokerHost : IAsyncDisposable
         {
             var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
             catalog.Load();
-            var replicas = new ReplicaManager(logs, options);
+            var replicas = new ReplicaManager(logs, options, TimeProvider.System, logger);
             replicas.LoadPartitions(catalog.Snapshot());
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -260,6 +260,8 @@ public sealed class BrokerHost : IAsyncDisposable
         {
             await _cleaner.DisposeAsync().ConfigureAwait(false);
         }
+        // Replica fetchers stop before the logs they append to close.
+        await Replicas.DisposeAsync().ConfigureAwait(false);
         _logs.Dispose();
         BrokerLog.Stopped(_logger);
     }
