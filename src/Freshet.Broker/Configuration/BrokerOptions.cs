@@ -166,6 +166,24 @@ public sealed class BrokerOptions
     /// <summary>unclean.leader.election.enable</summary>
     public bool UncleanLeaderElectionEnable { get; set; }
 
+    /// <summary>replica.lag.time.max.ms</summary>
+    public long ReplicaLagTimeMaxMs { get; set; } = 30_000;
+
+    /// <summary>replica.fetch.backoff.ms</summary>
+    public int ReplicaFetchBackoffMs { get; set; } = 1_000;
+
+    /// <summary>replica.fetch.max.bytes</summary>
+    public int ReplicaFetchMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>replica.fetch.response.max.bytes</summary>
+    public int ReplicaFetchResponseMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>replica.fetch.wait.max.ms</summary>
+    public int ReplicaFetchWaitMaxMs { get; set; } = 500;
+
+    /// <summary>replica.fetch.min.bytes</summary>
+    public int ReplicaFetchMinBytes { get; set; } = 1;
+
     /// <summary>log.message.timestamp.before.max.ms: how far in the past a CreateTime may be.</summary>
     public long LogMessageTimestampBeforeMaxMs { get; set; } = long.MaxValue;
 

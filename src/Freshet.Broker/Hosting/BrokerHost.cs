@@ -282,6 +282,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await _transactions.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _cluster.DisposeAsync().ConfigureAwait(false);
+        // Replica fetchers stop before the logs they append to close.
         await Replicas.DisposeAsync().ConfigureAwait(false);
         if (_cleaner is not null)
         {
