@@ -6,11 +6,11 @@ using Freshet.Protocol.Messages;
 namespace Freshet.Broker.Groups;
 
 /// <summary>The internal compacted topic __consumer_offsets; a group's records go to the partition its id hashes to.</summary>
-internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options)
+internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options, IPartitionLeadershipListener? creatorLeads = null)
 {
     public const string Name = "__consumer_offsets";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes, creatorLeads);
 
     public int PartitionCount => _topic.PartitionCount;
 
@@ -29,6 +29,6 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
     public ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch) =>
         _topic.Append(PartitionFor(groupId), entries, timestamp, producerId, producerEpoch);
 
-    /// <summary>Every entry of every partition, in log order per partition, for rebuilding the coordinator's state.</summary>
-    public IEnumerable<InternalLogEntry> ReadAll() => _topic.ReadAll();
+    /// <summary>Every entry of one partition in log order, for rebuilding the groups it holds.</summary>
+    public IEnumerable<InternalLogEntry> ReadPartition(int partition) => _topic.ReadPartition(partition);
 }

@@ -111,21 +111,22 @@ public sealed class BrokerHost : IAsyncDisposable
             var producerIds = new ProducerIdManager(logDirs[0]);
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
-            var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
-            var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
+            var leadership = new SingleBrokerLeadership();
+            var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options, leadership);
+            var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options, leadership);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
+            leadership.Add(groups);
             // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
-            var loadStarted = Stopwatch.GetTimestamp();
-            var loaded = groups.Load(offsetsTopic.ReadAll());
-            GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            leadership.LeadAll(catalog, OffsetsTopic.Name);
+            await groups.WhenLoadedAsync().ConfigureAwait(false);
             groups.Start();
             var markers = new LocalTxnMarkerWriter(replicas, groups);
             transactions = new TransactionCoordinator(
                 TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
+            leadership.Add(transactions);
             // After the groups, so the markers of transactions completed now reach their pending offsets.
-            loadStarted = Stopwatch.GetTimestamp();
-            var loadedTransactions = transactions.Load(transactionTopic.ReadAll());
-            TransactionLog.Loaded(logger, loadedTransactions, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            leadership.LeadAll(catalog, TransactionStateTopic.Name);
+            await transactions.WhenLoadedAsync().ConfigureAwait(false);
             transactions.Start();
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(

@@ -13,9 +13,11 @@ namespace Freshet.Broker.Topics;
 /// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on first
 /// use, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
 /// start-up. One broker: the replication factor and min.insync.replicas are capped at 1, as Kafka caps them at
-/// the live brokers.
+/// the live brokers, and the broker that creates the topic leads its partitions (<paramref name="creatorLeads"/>
+/// is told), until leadership comes from the metadata image.
 /// </summary>
-internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes)
+internal sealed class InternalTopic(
+    TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes, IPartitionLeadershipListener? creatorLeads)
 {
     private readonly object _createLock = new();
 
@@ -46,6 +48,13 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
                 ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
             };
             var result = admin.Create(Name, configuredPartitions, 1, configs, validateOnly: false);
+            if (result.Error == ErrorCode.None && creatorLeads is not null)
+            {
+                for (var index = 0; index < configuredPartitions; index++)
+                {
+                    creatorLeads.OnBecameLeader(new TopicPartition(Name, index), 0);
+                }
+            }
             return result.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists ? ErrorCode.None : result.Error;
         }
     }
@@ -90,25 +99,9 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
         }
     }
 
-    /// <summary>Every entry of every partition, partition by partition, each in log order.</summary>
-    public IEnumerable<InternalLogEntry> ReadAll()
-    {
-        if (!catalog.TryGet(Name, out var topic))
-        {
-            yield break;
-        }
-        for (var index = 0; index < topic.PartitionCount; index++)
-        {
-            if (!replicas.TryGetPartition(Name, index, out var partition))
-            {
-                continue;
-            }
-            foreach (var entry in ReadPartition(index, partition.Log))
-            {
-                yield return entry;
-            }
-        }
-    }
+    /// <summary>Every entry of one partition in log order, up to the log end when the read starts; none when it is not hosted here.</summary>
+    public IEnumerable<InternalLogEntry> ReadPartition(int index) =>
+        replicas.TryGetPartition(Name, index, out var partition) ? ReadPartition(index, partition.Log) : [];
 
     private static IEnumerable<InternalLogEntry> ReadPartition(int index, PartitionLog log)
     {

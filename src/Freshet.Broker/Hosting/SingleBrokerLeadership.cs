@@ -1,0 +1,48 @@
+using Freshet.Broker.Replication;
+using Freshet.Broker.Topics;
+using Freshet.Storage;
+
+namespace Freshet.Broker.Hosting;
+
+/// <summary>
+/// Leadership of the internal topics' partitions while this broker is the only one and no metadata image says
+/// otherwise: it leads each of them at leader epoch 0, from start-up for those that exist and from creation for
+/// those created later, and tells the coordinators so.
+/// </summary>
+internal sealed class SingleBrokerLeadership : IPartitionLeadershipListener
+{
+    public const int LeaderEpoch = 0;
+
+    private readonly List<IPartitionLeadershipListener> _listeners = [];
+
+    public void Add(IPartitionLeadershipListener listener) => _listeners.Add(listener);
+
+    /// <summary>Leads every partition of the topic, if it exists.</summary>
+    public void LeadAll(TopicCatalog catalog, string topicName)
+    {
+        if (!catalog.TryGet(topicName, out var topic))
+        {
+            return;
+        }
+        for (var index = 0; index < topic.PartitionCount; index++)
+        {
+            OnBecameLeader(new TopicPartition(topicName, index), LeaderEpoch);
+        }
+    }
+
+    public void OnBecameLeader(TopicPartition partition, int leaderEpoch)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.OnBecameLeader(partition, leaderEpoch);
+        }
+    }
+
+    public void OnResigned(TopicPartition partition, int leaderEpoch)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.OnResigned(partition, leaderEpoch);
+        }
+    }
+}
