@@ -58,7 +58,8 @@ internal sealed class ClusterServices : IAsyncDisposable
 
     public ImageBrokerDirectory Directory { get; }
 
-    public static async Task<ClusterServices> StartAsync(
+    /// <summary>Joins the quorum and builds the cluster services; nothing is applied or sent until <see cref="StartAsync"/>.</summary>
+    public static async Task<ClusterServices> CreateAsync(
         BrokerOptions options, ControllerQuorumOptions quorumOptions, BrokerNode node, TopicCatalog catalog, ReplicaManager replicas,
         ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
     {
@@ -85,25 +86,7 @@ internal sealed class ClusterServices : IAsyncDisposable
             replicas.UseCluster(directory, new ControllerAlterPartitionChannel(channel, apis, () => lifecycle.BrokerEpoch, options.NodeId));
             var services = new ClusterServices(quorum, controller, publisher, channel, apis, lifecycle, producerIds, directory, quorumOptions.Voters.Count == 1);
             handedOver = true;
-            try
-            {
-                publisher.Start();
-                lifecycle.Start();
-                if (services._singleNode)
-                {
-                    // Alone, the node is its own controller: it is ready as soon as it has registered with itself and caught
-                    // up, which also means every topic in its metadata log has been applied to its partitions.
-                    using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    ready.CancelAfter(SingleNodeReadyTimeout);
-                    await lifecycle.WaitUntilUnfencedAsync(ready.Token).ConfigureAwait(false);
-                }
-                return services;
-            }
-            catch
-            {
-                await services.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
+            return services;
         }
         catch when (!handedOver)
         {
@@ -113,6 +96,23 @@ internal sealed class ClusterServices : IAsyncDisposable
             }
             await quorum.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies the metadata image to the broker and starts registration and heartbeats. Alone, the node is its own
+    /// controller: it is ready once it has registered with itself and caught up, which also means every topic in its
+    /// metadata log has been applied to its partitions, and this waits for that. In a cluster it returns at once.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        Publisher.Start();
+        Lifecycle.Start();
+        if (_singleNode)
+        {
+            using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            ready.CancelAfter(SingleNodeReadyTimeout);
+            await Lifecycle.WaitUntilUnfencedAsync(ready.Token).ConfigureAwait(false);
         }
     }
 

@@ -117,25 +117,27 @@ public sealed class BrokerHost : IAsyncDisposable
             listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
-            cluster = await ClusterServices.StartAsync(options, quorumOptions, node, catalog, replicas, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+            cluster = await ClusterServices.CreateAsync(options, quorumOptions, node, catalog, replicas, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
             var admin = new TopicAdmin(catalog, cluster.Controller, cluster.Channel, cluster.Publisher, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, cluster.Controller, cluster.Publisher, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
             var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
-            // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
-            var loadStarted = Stopwatch.GetTimestamp();
-            var loaded = groups.Load(offsetsTopic.ReadAll());
-            GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
-            groups.Start();
             var markers = new LocalTxnMarkerWriter(replicas, groups);
             var producerIds = cluster.ProducerIds;
             transactions = new TransactionCoordinator(
                 TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
-            // After the groups, so the markers of transactions completed now reach their pending offsets.
-            loadStarted = Stopwatch.GetTimestamp();
-            var loadedTransactions = transactions.Load(transactionTopic.ReadAll());
-            TransactionLog.Loaded(logger, loadedTransactions, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            // The coordinators load a partition of their internal topic when this broker comes to lead it, so they
+            // listen before the first metadata image is applied. Groups first: markers of transactions completed at
+            // load reach their pending offsets.
+            replicas.AddLeadershipListener(groups);
+            replicas.AddLeadershipListener(transactions);
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+            // Alone, this node now leads every partition: the coordinators are loaded before the listener opens, so no
+            // client sees a half-loaded coordinator. In a cluster, loads run as leadership arrives.
+            await groups.WhenLoadedAsync().ConfigureAwait(false);
+            groups.Start();
+            await transactions.WhenLoadedAsync().ConfigureAwait(false);
             transactions.Start();
             var forwarding = new ControllerForwarding(cluster.Channel, cluster.Apis);
             HandlerRegistry? registry = null;

@@ -92,25 +92,9 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
         }
     }
 
-    /// <summary>Every entry of every partition, partition by partition, each in log order.</summary>
-    public IEnumerable<InternalLogEntry> ReadAll()
-    {
-        if (!catalog.TryGet(Name, out var topic))
-        {
-            yield break;
-        }
-        for (var index = 0; index < topic.PartitionCount; index++)
-        {
-            if (!replicas.TryGetPartition(Name, index, out var partition))
-            {
-                continue;
-            }
-            foreach (var entry in ReadPartition(index, partition.Log))
-            {
-                yield return entry;
-            }
-        }
-    }
+    /// <summary>Every entry of one partition in log order, up to the log end when the read starts; none when it is not hosted here.</summary>
+    public IEnumerable<InternalLogEntry> ReadPartition(int index) =>
+        replicas.TryGetPartition(Name, index, out var partition) ? ReadPartition(index, partition.Log) : [];
 
     private static IEnumerable<InternalLogEntry> ReadPartition(int index, PartitionLog log)
     {

@@ -25,13 +25,13 @@ internal sealed partial class TransactionCoordinator
     /// <param name="expectedEpoch">The caller's current epoch, or -1.</param>
     public ProducerIdAndEpoch InitProducerId(string transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
     {
-        if (_loading)
-        {
-            return ProducerIdAndEpoch.Failed(ErrorCode.CoordinatorLoadInProgress);
-        }
         if (transactionalId.Length == 0)
         {
             return ProducerIdAndEpoch.Failed(ErrorCode.InvalidRequest);
+        }
+        if (CoordinatorStatus(transactionalId) is var status and not ErrorCode.None)
+        {
+            return ProducerIdAndEpoch.Failed(status);
         }
         if (timeoutMs <= 0 || timeoutMs > _options.MaxTimeoutMs)
         {
