@@ -55,7 +55,7 @@ internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirector
                 }
                 catch (IOException e)
                 {
-                    ClusterLog.ControllerUnreachable(logger, id, e.Message);
+                    Diagnostics.ClusterLog.ControllerUnreachable(logger, id, e.Message);
                     await DropClientAsync().ConfigureAwait(false);
                 }
                 catch (NotControllerException)

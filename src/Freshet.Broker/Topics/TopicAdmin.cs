@@ -66,7 +66,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
         }
         var forwarded = await channel.SendAsync(
             ToRequest(spec), CreateTopicsVersion, CreateTopicsResponse.Read,
-            async ct => ToResponse(name, await CreateHereAsync(spec, ct).ConfigureAwait(false)),
+            async ct => ToCreateResponse(name, await CreateHereAsync(spec, ct).ConfigureAwait(false)),
             r => r.Topics.Count > 0 && r.Topics[0].ErrorCode == (short)ErrorCode.NotController,
             cancellationToken).ConfigureAwait(false);
         var result = forwarded.Topics.Count > 0 ? forwarded.Topics[0] : null;
@@ -118,7 +118,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
         var request = new DeleteTopicsRequest { Topics = [new DeleteTopicsRequest.DeleteTopicState { Name = name }], TimeoutMs = 30_000 };
         var response = await channel.SendAsync(
             request, DeleteTopicsVersion, DeleteTopicsResponse.Read,
-            async ct => ToResponse(name, await DeleteHereAsync(topic, ct).ConfigureAwait(false)),
+            async ct => ToDeleteResponse(name, await DeleteHereAsync(topic, ct).ConfigureAwait(false)),
             r => r.Responses.Count > 0 && r.Responses[0].ErrorCode == (short)ErrorCode.NotController,
             cancellationToken).ConfigureAwait(false);
         var result = response.Responses.Count > 0 ? response.Responses[0] : null;
@@ -178,7 +178,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
         return new CreateTopicsRequest { Topics = [topic], TimeoutMs = 30_000, ValidateOnly = spec.ValidateOnly };
     }
 
-    private static CreateTopicsResponse ToResponse(string name, TopicResult result) => new()
+    private static CreateTopicsResponse ToCreateResponse(string name, TopicResult result) => new()
     {
         Topics =
         [
@@ -194,7 +194,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
         ],
     };
 
-    private static DeleteTopicsResponse ToResponse(string name, TopicResult result) => new()
+    private static DeleteTopicsResponse ToDeleteResponse(string name, TopicResult result) => new()
     {
         Responses = [new DeleteTopicsResponse.DeletableTopicResult { Name = name, TopicId = result.Topic?.Id ?? default, ErrorCode = (short)result.Error, ErrorMessage = result.Message }],
     };

@@ -13,7 +13,7 @@ internal sealed class TopicCatalog
 {
     private static readonly IReadOnlyDictionary<string, string> NoOverrides = FrozenDictionary<string, string>.Empty;
 
-    private volatile Snapshot _current = new(MetadataImage.Empty, FrozenDictionary<string, TopicDefinition>.Empty, FrozenDictionary<KafkaUuid, TopicDefinition>.Empty, []);
+    private volatile View _current = new(MetadataImage.Empty, FrozenDictionary<string, TopicDefinition>.Empty, FrozenDictionary<KafkaUuid, TopicDefinition>.Empty, []);
 
     public int Count => _current.ByName.Count;
 
@@ -40,7 +40,7 @@ internal sealed class TopicCatalog
         }
         var sorted = byName.Values.ToList();
         sorted.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        _current = new Snapshot(image, byName.ToFrozenDictionary(StringComparer.Ordinal), byId.ToFrozenDictionary(), sorted);
+        _current = new View(image, byName.ToFrozenDictionary(StringComparer.Ordinal), byId.ToFrozenDictionary(), sorted);
     }
 
     public bool TryGet(string name, [NotNullWhen(true)] out TopicDefinition? topic) => _current.ByName.TryGetValue(name, out topic);
@@ -50,7 +50,7 @@ internal sealed class TopicCatalog
     /// <summary>Every topic, sorted by name so Metadata answers are stable.</summary>
     public IReadOnlyList<TopicDefinition> Snapshot() => _current.Sorted;
 
-    private sealed record Snapshot(
+    private sealed record View(
         MetadataImage Image,
         FrozenDictionary<string, TopicDefinition> ByName,
         FrozenDictionary<KafkaUuid, TopicDefinition> ById,

@@ -12,14 +12,12 @@ namespace Freshet.Broker.Topics;
 /// Changes a topic's config overrides for AlterConfigs and IncrementalAlterConfigs on the active controller: the
 /// edit is applied to the overrides the metadata image holds, and the difference is committed as config records.
 /// Every broker's partitions take the new settings when their image does. Handlers forward these requests to the
-/// active controller first, so this runs only there.
+/// active controller first, so this runs only there. Two edits of one topic at once each commit their own difference
+/// from what they read; the controller applies both, as it does for Kafka's incremental changes.
 /// </summary>
 internal sealed class TopicConfigAdmin(TopicCatalog catalog, QuorumController controller, MetadataPublisher publisher, BrokerOptions options, ILogger logger)
 {
     private static readonly TimeSpan LocalCatchUp = TimeSpan.FromSeconds(5);
-
-    // Edits read the overrides and write them back; one at a time, so none is lost.
-    private readonly SemaphoreSlim _lock = new(1, 1);
 
     /// <summary>Applies <paramref name="edit"/> (current overrides, effective values → new overrides) to the topic.</summary>
     public async Task<(ErrorCode Error, string? Message)> AlterAsync(
@@ -32,38 +30,30 @@ internal sealed class TopicConfigAdmin(TopicCatalog catalog, QuorumController co
         {
             return (ErrorCode.NotController, "This node is not the active controller.");
         }
-        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (!catalog.TryGet(name, out var topic))
         {
-            if (!catalog.TryGet(name, out var topic))
-            {
-                return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
-            }
-            var result = edit(topic.ConfigOverrides, TopicConfigDefinitions.Effective(options, topic.ConfigOverrides));
-            if (result.Error != ErrorCode.None || validateOnly)
-            {
-                return (result.Error, result.Message);
-            }
-            var changes = Differences(topic.ConfigOverrides, result.Overrides);
-            if (changes.Count == 0)
-            {
-                return (ErrorCode.None, null);
-            }
-            var reply = await controller.AlterConfigsAsync(new ConfigResource(ConfigResource.TopicType, name), changes, cancellationToken).ConfigureAwait(false);
-            if (reply.Error != ErrorCode.None)
-            {
-                return (reply.Error, reply.Message);
-            }
-            BrokerLog.TopicConfigsAltered(logger, name, Describe(result.Overrides));
-            await publisher.WaitUntilAsync(
-                () => catalog.TryGet(name, out var now) && SameOverrides(now.ConfigOverrides, result.Overrides),
-                LocalCatchUp, cancellationToken).ConfigureAwait(false);
+            return (ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
+        }
+        var result = edit(topic.ConfigOverrides, TopicConfigDefinitions.Effective(options, topic.ConfigOverrides));
+        if (result.Error != ErrorCode.None || validateOnly)
+        {
+            return (result.Error, result.Message);
+        }
+        var changes = Differences(topic.ConfigOverrides, result.Overrides);
+        if (changes.Count == 0)
+        {
             return (ErrorCode.None, null);
         }
-        finally
+        var reply = await controller.AlterConfigsAsync(new ConfigResource(ConfigResource.TopicType, name), changes, validateOnly: false, cancellationToken).ConfigureAwait(false);
+        if (reply.Error != ErrorCode.None)
         {
-            _lock.Release();
+            return (reply.Error, reply.Message);
         }
+        BrokerLog.TopicConfigsAltered(logger, name, Describe(result.Overrides));
+        await publisher.WaitUntilAsync(
+            () => catalog.TryGet(name, out var now) && SameOverrides(now.ConfigOverrides, result.Overrides),
+            LocalCatchUp, cancellationToken).ConfigureAwait(false);
+        return (ErrorCode.None, null);
     }
 
     private static List<ConfigChange> Differences(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after)
