@@ -25,6 +25,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     private readonly BrokerOptions _options;
     private readonly Func<BrokerRegistrationRequest.Listener> _listener;
     private readonly ILogger _logger;
+    private readonly string _clusterId;
     private readonly KafkaUuid _incarnationId = KafkaUuid.NewRandom();
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _unfenced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,8 +33,11 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     private long _brokerEpoch = -1;
     private volatile bool _fenced = true;
 
-    public BrokerLifecycle(ControllerChannel channel, ControllerApis local, MetadataPublisher publisher, BrokerOptions options, Func<BrokerRegistrationRequest.Listener> listener, ILogger logger)
+    public BrokerLifecycle(
+        ControllerChannel channel, ControllerApis local, MetadataPublisher publisher, BrokerOptions options, string clusterId,
+        Func<BrokerRegistrationRequest.Listener> listener, ILogger logger)
     {
+        _clusterId = clusterId;
         _channel = channel;
         _local = local;
         _publisher = publisher;
@@ -75,6 +79,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
             var request = new BrokerRegistrationRequest
             {
                 BrokerId = _options.NodeId,
+                ClusterId = _clusterId,
                 IncarnationId = _incarnationId,
                 Listeners = [_listener()],
                 Rack = _options.BrokerRack,

@@ -78,10 +78,10 @@ internal sealed class ClusterServices : IAsyncDisposable
             }, loggerFactory);
             var directory = new ImageBrokerDirectory(options.NodeId, catalog);
             var channel = new ControllerChannel(quorum, directory, logger);
-            var apis = new ControllerApis(controller);
+            var apis = new ControllerApis(controller, node.ClusterId);
             var publisher = new MetadataPublisher(quorum, catalog, replicas, options, logger);
             var listener = new BrokerRegistrationRequest.Listener { Name = ListenerAddress.Plaintext, Host = node.Host, Port = (ushort)node.Port, SecurityProtocol = 0 };
-            var lifecycle = new BrokerLifecycle(channel, apis, publisher, options, () => listener, logger);
+            var lifecycle = new BrokerLifecycle(channel, apis, publisher, options, node.ClusterId, () => listener, logger);
             var producerIds = new ProducerIdManager(ct => AllocateAsync(channel, apis, options.NodeId, lifecycle, ct));
             replicas.UseCluster(directory, new ControllerAlterPartitionChannel(channel, apis, () => lifecycle.BrokerEpoch, options.NodeId));
             var services = new ClusterServices(quorum, controller, publisher, channel, apis, lifecycle, producerIds, directory, quorumOptions.Voters.Count == 1);

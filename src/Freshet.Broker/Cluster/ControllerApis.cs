@@ -10,12 +10,17 @@ namespace Freshet.Broker.Cluster;
 /// and the <see cref="ControllerChannel"/>'s local path both go through here, so a node that is its own
 /// controller takes the same path as a remote one minus the socket.
 /// </summary>
-internal sealed class ControllerApis(QuorumController controller)
+internal sealed class ControllerApis(QuorumController controller, string clusterId)
 {
     public bool IsActive => controller.IsActive;
 
     public async Task<BrokerRegistrationResponse> RegisterBrokerAsync(BrokerRegistrationRequest request, CancellationToken cancellationToken)
     {
+        if (request.ClusterId != clusterId)
+        {
+            // A node whose data dir belongs to another cluster must not join this one.
+            return new BrokerRegistrationResponse { ErrorCode = (short)ErrorCode.InconsistentClusterId };
+        }
         var listeners = new List<BrokerEndpoint>(request.Listeners.Count);
         foreach (var listener in request.Listeners)
         {

@@ -29,6 +29,27 @@ internal static class QuorumSettings
     /// <summary>True when this node is the whole quorum (no controller.quorum.voters, or only itself).</summary>
     public static bool IsSingleNode(BrokerOptions options) => Voters(options).Count == 1;
 
+    /// <summary>
+    /// The cluster id a node uses when <c>cluster.id</c> is not set. Alone, null (the storage layer generates one).
+    /// In a quorum, every node must agree without being told, as Kafka's storage format step would have them: the id
+    /// is derived from the voter list, which all nodes of one cluster share.
+    /// </summary>
+    public static string? DefaultClusterId(BrokerOptions options)
+    {
+        if (options.ClusterId is not null || options.ControllerQuorumVoters is null || Voters(options).Count == 1)
+        {
+            return options.ClusterId;
+        }
+        var canonical = new List<string>();
+        foreach (var voter in Voters(options))
+        {
+            canonical.Add(voter.ToString());
+        }
+        canonical.Sort(StringComparer.Ordinal);
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(',', canonical)));
+        return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
     /// <summary>A replication factor capped at the number of nodes in the quorum (each is also a broker).</summary>
     public static short CapAtQuorumSize(BrokerOptions options, short replicationFactor) =>
         (short)Math.Min(replicationFactor, options.ControllerQuorumVoters is not null ? Voters(options).Count : 1);

@@ -96,7 +96,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 LogDirs = logDirs,
                 DefaultConfig = LogConfigs.For(options, new Dictionary<string, string>()),
                 NodeId = options.NodeId,
-                ClusterId = options.ClusterId,
+                ClusterId = QuorumSettings.DefaultClusterId(options),
                 DiskFaults = diskFaults,
             },
             loggerFactory);
