@@ -161,6 +161,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeTransactionsHandler(transactions),
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(replicas),
+                new OffsetForLeaderEpochHandler(replicas),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
