@@ -61,6 +61,10 @@ public sealed partial class PartitionLog
             Health.InjectFault("append");
             active.Append(batches, now);
             ApplyProducers(batches, active);
+            if (leaderEpoch > _epochs.LatestEpoch)
+            {
+                _epochs.Assign(leaderEpoch, firstOffset);
+            }
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, config.LogAppendTime ? now : -1, batches.Length);
         }

@@ -23,6 +23,7 @@ public sealed partial class PartitionLog
             if (offset > _logStartOffset)
             {
                 Volatile.Write(ref _logStartOffset, offset);
+                Guard("epoch checkpoint", () => _epochs.TruncateFromStart(offset));
                 StorageLog.MovedLogStartOffset(_logger, TopicPartition, offset, "DeleteRecords");
             }
             return _logStartOffset;
@@ -90,6 +91,7 @@ public sealed partial class PartitionLog
         {
             Volatile.Write(ref _logStartOffset, remaining[0].BaseOffset);
         }
+        _epochs.TruncateFromStart(_logStartOffset);
         if (HighWatermark < _logStartOffset)
         {
             Volatile.Write(ref _highWatermark, _logStartOffset);
