@@ -67,8 +67,7 @@ public sealed partial class PartitionLog
         if (rolled is not null)
         {
             // Nothing below the new active segment is left to fsync; this only moves the recovery point up to it.
-            FlushTo(rolled.NextOffset);
-            Producers.ProducerSnapshotFiles.Write(Directory, rolled.NextOffset, rollSnapshot!);
+            CompleteRoll(rolled, rolled.NextOffset, rollSnapshot!);
         }
         StorageLog.DeletedSegments(_logger, TopicPartition, removed.Length, LogStartOffset, reason);
         return removed;
