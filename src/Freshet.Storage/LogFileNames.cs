@@ -40,6 +40,7 @@ public static class LogFileNames
     public const string ReplicationOffsetCheckpoint = "replication-offset-checkpoint";
     public const string PartitionMetadata = "partition.metadata";
     public const string CleanerOffsetCheckpoint = "cleaner-offset-checkpoint";
+    public const string LeaderEpochCheckpoint = "leader-epoch-checkpoint";
 
     public const int OffsetDigits = 20;
 

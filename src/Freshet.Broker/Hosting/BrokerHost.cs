@@ -174,6 +174,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeTransactionsHandler(transactions),
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(replicas),
+                new OffsetForLeaderEpochHandler(replicas),
                 new DescribeClusterHandler(node, cluster.Quorum, catalog),
                 new ElectLeadersHandler(cluster.Controller, forwarding),
                 new CreatePartitionsHandler(catalog, cluster.Controller, forwarding, cluster.Publisher),

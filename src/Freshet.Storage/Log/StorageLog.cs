@@ -77,4 +77,10 @@ internal static partial class StorageLog
         LoadedProducerStateCore(logger, directory, producers, from, replayed);
 
     public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Ignoring unreadable leader epoch checkpoint {Path} ({Reason}); rebuilding it from the batches")]
+    public static partial void UnreadableEpochCheckpoint(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Rebuilt the leader epoch cache of {TopicPartition} from its batches: {Entries} epochs")]
+    public static partial void RebuiltEpochCache(ILogger logger, TopicPartition topicPartition, int entries);
 }
