@@ -115,18 +115,16 @@ public sealed class BrokerHost : IAsyncDisposable
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options, leadership);
             var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options, leadership);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
-            leadership.Add(groups);
+            leadership.Add(groups, groups.WhenLoadedAsync);
             // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
             leadership.LeadAll(catalog, OffsetsTopic.Name);
-            await groups.WhenLoadedAsync().ConfigureAwait(false);
             groups.Start();
             var markers = new LocalTxnMarkerWriter(replicas, groups);
             transactions = new TransactionCoordinator(
                 TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
-            leadership.Add(transactions);
+            leadership.Add(transactions, transactions.WhenLoadedAsync);
             // After the groups, so the markers of transactions completed now reach their pending offsets.
             leadership.LeadAll(catalog, TransactionStateTopic.Name);
-            await transactions.WhenLoadedAsync().ConfigureAwait(false);
             transactions.Start();
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
