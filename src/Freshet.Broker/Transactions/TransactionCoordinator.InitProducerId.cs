@@ -29,13 +29,14 @@ internal sealed partial class TransactionCoordinator
         {
             return ProducerIdAndEpoch.Failed(ErrorCode.InvalidRequest);
         }
-        if (CoordinatorStatus(transactionalId) is var status and not ErrorCode.None)
-        {
-            return ProducerIdAndEpoch.Failed(status);
-        }
         if (timeoutMs <= 0 || timeoutMs > _options.MaxTimeoutMs)
         {
             return ProducerIdAndEpoch.Failed(ErrorCode.InvalidTransactionTimeout);
+        }
+        // As Kafka: the request is checked before the coordinator looks for the id's partition.
+        if (CoordinatorStatus(transactionalId) is var status and not ErrorCode.None)
+        {
+            return ProducerIdAndEpoch.Failed(status);
         }
         var txn = GetOrCreate(transactionalId, timeoutMs);
         lock (txn)
