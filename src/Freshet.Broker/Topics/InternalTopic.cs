@@ -90,6 +90,11 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
             // The producer was fenced since it added the partition (its epoch is no longer the current one).
             return ProducerStateErrors.CodeOf(ex);
         }
+        catch (NotLeaderOrFollowerException)
+        {
+            // Leadership moved away; the coordinator of this partition is now on another broker.
+            return ErrorCode.NotCoordinator;
+        }
     }
 
     /// <summary>Every entry of one partition in log order, up to the log end when the read starts; none when it is not hosted here.</summary>
