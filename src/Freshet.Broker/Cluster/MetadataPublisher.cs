@@ -117,13 +117,16 @@ internal sealed class MetadataPublisher : IAsyncDisposable
         }
         try
         {
-            _catalog.Apply(image);
+            // Partitions first: once the catalog shows a topic (and FindCoordinator answers with this broker), its
+            // partitions exist here and the coordinators have heard of their leadership.
             ApplyPartitions(previous, image);
+            _catalog.Apply(image);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
         {
             // A partition that cannot be opened must not stop this broker from following the rest of the cluster.
             ClusterLog.PublishFailed(_logger, image.Offset, e);
+            _catalog.Apply(image);
         }
         Volatile.Write(ref _applied, image);
         lock (_waitersLock)

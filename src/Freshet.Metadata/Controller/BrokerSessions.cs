@@ -14,6 +14,13 @@ internal sealed class BrokerSession(long lastContact, long registrationOffset)
 
     public bool ShuttingDown { get; set; }
 
+    /// <summary>
+    /// True once this controller has heard from the broker itself. A session a newly active controller grants on
+    /// its own (so that silent brokers are fenced a session timeout later) does not make a registration live: a
+    /// broker that restarted while the controller changed must be able to register again at once.
+    /// </summary>
+    public bool Heard { get; set; }
+
     /// <summary>The offset of the records that moved its leaderships away; it may stop once it has applied them.</summary>
     public long ControlledShutdownOffset { get; set; } = -1;
 }
@@ -33,9 +40,16 @@ internal sealed class BrokerSessions(TimeProvider time, TimeSpan timeout)
 
     public void Remove(int brokerId) => _sessions.Remove(brokerId);
 
-    public void Touch(BrokerSession session) => session.LastContact = time.GetTimestamp();
+    public void Touch(BrokerSession session)
+    {
+        session.LastContact = time.GetTimestamp();
+        session.Heard = true;
+    }
 
     public bool IsLive(int brokerId) => _sessions.TryGetValue(brokerId, out var s) && !IsExpired(s);
+
+    /// <summary>Live and heard from by this controller: another incarnation must not replace it.</summary>
+    public bool IsHeardAndLive(int brokerId) => _sessions.TryGetValue(brokerId, out var s) && s.Heard && !IsExpired(s);
 
     public bool IsExpired(BrokerSession session) => time.GetElapsedTime(session.LastContact) >= timeout;
 

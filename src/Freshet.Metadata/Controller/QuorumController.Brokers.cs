@@ -36,7 +36,7 @@ public sealed partial class QuorumController
         var records = new List<MetadataRecord>();
         if (image.Brokers.TryGetValue(spec.BrokerId, out var existing))
         {
-            if (existing.IncarnationId != spec.IncarnationId && _sessions.IsLive(spec.BrokerId))
+            if (existing.IncarnationId != spec.IncarnationId && _sessions.IsHeardAndLive(spec.BrokerId))
             {
                 return new BrokerRegistrationReply(ErrorCode.DuplicateBrokerRegistration, -1,
                     $"Broker {spec.BrokerId} is already registered by incarnation {existing.IncarnationId}, which is still heartbeating.");
@@ -66,7 +66,7 @@ public sealed partial class QuorumController
             AddBrokerRemovalChanges(image, spec.BrokerId, records);
 
         var offset = await CommitAsync(records, token).ConfigureAwait(false);
-        _sessions.Start(spec.BrokerId, offset);
+        _sessions.Touch(_sessions.Start(spec.BrokerId, offset));
         LogRegistered(_logger, spec.BrokerId, epoch, spec.IncarnationId.ToString());
         return new BrokerRegistrationReply(ErrorCode.None, epoch);
     }

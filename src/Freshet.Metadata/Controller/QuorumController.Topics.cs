@@ -23,7 +23,17 @@ public sealed partial class QuorumController
     public Task<ControllerReply> DeleteTopicAsync(KafkaUuid topicId, CancellationToken token = default) =>
         SubmitAsync(t => DeleteTopicCoreAsync(_quorum.Image.TopicsById.GetValueOrDefault(topicId), ErrorCode.UnknownTopicId, t), Failed, token);
 
+    /// <summary>
+    /// Kafka's cap on the records one user operation may write (MAX_RECORDS_PER_USER_OP): a request
+    /// for millions of partitions is refused instead of building a log entry that size.
+    /// </summary>
+    public const int MaxRecordsPerUserOperation = 10_000;
+
     private static ControllerReply Failed(ErrorCode error, string? message) => new(error, message);
+
+    private static string? TooManyPartitions(long partitions) => partitions > MaxRecordsPerUserOperation
+        ? $"Creating {partitions} partitions at once exceeds the limit of {MaxRecordsPerUserOperation} records per operation."
+        : null;
 
     private async Task<CreateTopicReply> CreateTopicCoreAsync(CreateTopicSpec spec, CancellationToken token)
     {
@@ -36,6 +46,8 @@ public sealed partial class QuorumController
         {
             if (manual.Count == 0)
                 return CreateTopicReply.Failed(ErrorCode.InvalidReplicaAssignment, "The manual assignment has no partitions.");
+            if (TooManyPartitions(manual.Count) is { } tooMany)
+                return CreateTopicReply.Failed(ErrorCode.InvalidPartitions, tooMany);
             var error = ValidateManualAssignments(image, manual, out assignments);
             if (error is not null)
                 return error;
@@ -44,6 +56,8 @@ public sealed partial class QuorumController
         {
             if (spec.NumPartitions <= 0)
                 return CreateTopicReply.Failed(ErrorCode.InvalidPartitions, $"Number of partitions was set to an invalid non-positive value {spec.NumPartitions}.");
+            if (TooManyPartitions(spec.NumPartitions) is { } tooMany)
+                return CreateTopicReply.Failed(ErrorCode.InvalidPartitions, tooMany);
             var placement = PlaceReplicas(image, spec.NumPartitions, spec.ReplicationFactor, out var message);
             if (placement is null)
                 return CreateTopicReply.Failed(ErrorCode.InvalidReplicationFactor, message);
@@ -80,6 +94,8 @@ public sealed partial class QuorumController
                 totalCount == current ? $"Topic already has {current} partitions." : $"Topic currently has {current} partitions, which is higher than the requested {totalCount}.");
         }
         var adding = totalCount - current;
+        if (TooManyPartitions(adding) is { } tooMany)
+            return new ControllerReply(ErrorCode.InvalidPartitions, tooMany);
         List<ImmutableArray<int>> assignments;
         if (manual is not null)
         {

@@ -122,6 +122,29 @@ public class LeaderElectionTests
         Assert.Null(change.Isr);
     }
 
+    [Fact]
+    public void A_reassignment_waits_while_an_adding_replica_is_out_of_sync()
+    {
+        var partition = new PartitionImage(0, [2, 4, 1], [1, 2], AddingReplicas: [4], RemovingReplicas: [1], Leader: 1, LeaderEpoch: 3, PartitionEpoch: 5);
+
+        Assert.Null(PartitionChangeBuilder.Build(TopicId, partition, partition.Isr, Live(1, 2, 4), uncleanAllowed: false));
+    }
+
+    [Fact]
+    public void A_reassignment_completes_when_the_last_adding_replica_joins_and_the_removed_leader_hands_over()
+    {
+        var partition = new PartitionImage(0, [2, 4, 1], [1, 2], AddingReplicas: [4], RemovingReplicas: [1], Leader: 1, LeaderEpoch: 3, PartitionEpoch: 5);
+
+        var change = PartitionChangeBuilder.Build(TopicId, partition, [1, 2, 4], Live(1, 2, 4), uncleanAllowed: false);
+
+        Assert.NotNull(change);
+        Assert.Equal([2, 4], change.Replicas);
+        Assert.Equal([2, 4], change.Isr);
+        Assert.Equal(2, change.Leader);
+        Assert.Equal([], change.AddingReplicas);
+        Assert.Equal([], change.RemovingReplicas);
+    }
+
     private static readonly KafkaUuid TopicId = new(1, 2);
 
     private static PartitionImage Partition(int leader, ImmutableArray<int> isr) =>

@@ -71,6 +71,8 @@ public class TopicTests
         Assert.Equal(ErrorCode.InvalidReplicationFactor, (await active.CreateTopicAsync(new CreateTopicSpec("t", 1, 3))).Error);
         Assert.Equal(ErrorCode.InvalidReplicationFactor, (await active.CreateTopicAsync(new CreateTopicSpec("t", 1, 0))).Error);
         Assert.Equal(ErrorCode.InvalidPartitions, (await active.CreateTopicAsync(new CreateTopicSpec("t", 0, 1))).Error);
+        Assert.Equal(ErrorCode.InvalidPartitions, (await active.CreateTopicAsync(new CreateTopicSpec("t", int.MaxValue, 1))).Error);
+        Assert.Equal(ErrorCode.InvalidPartitions, (await active.CreatePartitionsAsync("exists", int.MaxValue)).Error);
         Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await active.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1, 9]]))).Error);
         Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await active.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1, 1]]))).Error);
         Assert.Equal(ErrorCode.InvalidReplicaAssignment, (await active.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1, 2], [2]]))).Error);
