@@ -83,4 +83,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Rebuilt the leader epoch cache of {TopicPartition} from its batches: {Entries} epochs")]
     public static partial void RebuiltEpochCache(ILogger logger, TopicPartition topicPartition, int entries);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Truncated {TopicPartition} to offset {Offset}: the log now ends at {LogEndOffset}, {RemovedSegments} segments removed")]
+    public static partial void Truncated(ILogger logger, TopicPartition topicPartition, long offset, long logEndOffset, int removedSegments);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Truncated {TopicPartition} fully ({RemovedSegments} segments removed); the log starts again at {LogStartOffset}")]
+    public static partial void TruncatedFully(ILogger logger, TopicPartition topicPartition, long logStartOffset, int removedSegments);
 }

@@ -6,18 +6,6 @@ namespace Freshet.Storage.Tests.Replication;
 
 public sealed class FollowerAppendTests
 {
-    private static void AssertSameState(PartitionLog leader, PartitionLog follower)
-    {
-        Assert.Equal(leader.LogEndOffset, follower.LogEndOffset);
-        Assert.Equal(LeaderLogs.AllBytes(leader), LeaderLogs.AllBytes(follower));
-        Assert.Equal(leader.LeaderEpochs.Entries, follower.LeaderEpochs.Entries);
-        Assert.Equal(leader.FirstUnstableOffset, follower.FirstUnstableOffset);
-        Assert.Equal(leader.CollectAbortedTransactions(0, long.MaxValue), follower.CollectAbortedTransactions(0, long.MaxValue));
-        Assert.Equal(
-            leader.ActiveProducers().OrderBy(p => p.ProducerId),
-            follower.ActiveProducers().OrderBy(p => p.ProducerId));
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(700)]
@@ -30,7 +18,7 @@ public sealed class FollowerAppendTests
 
         LeaderLogs.Replicate(leader.Log, follower.Log, fetchBytes);
 
-        AssertSameState(leader.Log, follower.Log);
+        LeaderLogs.AssertSameLog(leader.Log, follower.Log);
         Assert.Equal([new(1, 0), new Freshet.Storage.Epochs.EpochEntry(3, leader.Log.LeaderEpochs.Entries[1].StartOffset)], follower.Log.LeaderEpochs.Entries);
         Assert.NotEqual(long.MaxValue, follower.Log.FirstUnstableOffset);
         Assert.Equal(6, follower.Log.CollectAbortedTransactions(0, long.MaxValue).Count);
@@ -38,10 +26,10 @@ public sealed class FollowerAppendTests
         Assert.All(follower.Log.Segments, segment => Assert.True(segment.Size <= LeaderLogs.Small.SegmentBytes));
 
         follower.Reopen();
-        AssertSameState(leader.Log, follower.Log);
+        LeaderLogs.AssertSameLog(leader.Log, follower.Log);
         follower.Log.Flush();
         follower.CrashAndRestart(recoveryCheckpoint: null);
-        AssertSameState(leader.Log, follower.Log);
+        LeaderLogs.AssertSameLog(leader.Log, follower.Log);
     }
 
     [Fact]

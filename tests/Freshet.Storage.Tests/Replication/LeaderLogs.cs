@@ -60,4 +60,26 @@ internal static class LeaderLogs
     public static byte[] AllBytes(PartitionLog log) => [.. Fetches(log, log.LogStartOffset, 1 << 20).SelectMany(bytes => bytes)];
 
     public static List<RecordBatchHeader> Headers(PartitionLog log) => TestBatches.Parse(AllBytes(log));
+
+    /// <summary>
+    /// Two logs hold the same: offsets, bytes, epochs, producers, open and aborted transactions, and indexes that
+    /// find every offset's batch.
+    /// </summary>
+    public static void AssertSameLog(PartitionLog expected, PartitionLog actual)
+    {
+        Assert.Equal(expected.LogEndOffset, actual.LogEndOffset);
+        Assert.Equal(AllBytes(expected), AllBytes(actual));
+        Assert.Equal(expected.LeaderEpochs.Entries, actual.LeaderEpochs.Entries);
+        Assert.Equal(expected.FirstUnstableOffset, actual.FirstUnstableOffset);
+        Assert.Equal(expected.CollectAbortedTransactions(0, long.MaxValue), actual.CollectAbortedTransactions(0, long.MaxValue));
+        Assert.Equal(expected.ActiveProducers().OrderBy(p => p.ProducerId), actual.ActiveProducers().OrderBy(p => p.ProducerId));
+        foreach (var header in Headers(actual))
+        {
+            for (var offset = header.BaseOffset; offset <= header.LastOffset; offset++)
+            {
+                var found = Assert.Single(TestBatches.Parse(actual.Read(offset, 1, long.MaxValue, minOneBatch: true)));
+                Assert.Equal(header.BaseOffset, found.BaseOffset);
+            }
+        }
+    }
 }
