@@ -133,7 +133,7 @@ public sealed class ReplicationTests
         return (P.ErrorCode)Assert.Single(Assert.Single(response.Responses).Partitions).ErrorCode;
     }
 
-    [Fact(Skip = "Needs PartitionLog.TruncateTo, not merged from storage yet")]
+    [Fact]
     public async Task A_new_leader_truncates_the_divergent_tail_of_the_old_one()
     {
         await using var cluster = await ReplicatedCluster.StartAsync(3, Settings);
