@@ -19,4 +19,7 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Topic}-{Partition}: fetch from broker {BrokerId} answered {Error}; waiting for the next leadership")]
     public static partial void PartitionFetchError(ILogger logger, string topic, int partition, int brokerId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replica fetcher for broker {BrokerId} failed; retrying")]
+    public static partial void FetcherFault(ILogger logger, int brokerId, Exception exception);
 }

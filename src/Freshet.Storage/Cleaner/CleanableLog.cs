@@ -9,9 +9,14 @@ namespace Freshet.Storage.Cleaner;
 /// </summary>
 internal sealed record CleanableLog(PartitionLog Log, LogSegment[] Segments, int DirtyStart, int UncleanableStart, long DirtyBytes, double DirtyRatio, bool Forced)
 {
+    /// <summary>The log's truncation count when <see cref="Segments"/> was taken; a truncation since voids the clean.</summary>
+    public long Truncations { get; init; }
+
     public static CleanableLog? Inspect(PartitionLog log, long? checkpoint, long nowMs, long tombstoneHorizon)
     {
         var config = log.Config;
+        // Read before the segments: a truncation that finishes after this read changes the count the clean is checked against.
+        var truncations = log.Truncations;
         var segments = (LogSegment[])log.Segments;
         if (!config.IsCompacted || segments.Length < 2)
         {
@@ -55,6 +60,6 @@ internal sealed record CleanableLog(PartitionLog Log, LogSegment[] Segments, int
             && oldest < nowMs - config.MaxCompactionLagMs;
         var tombstonesDue = tombstoneHorizon <= nowMs && dirtyStart > 0;
         var eligible = (dirtyBytes > 0 && ratio >= config.MinCleanableDirtyRatio) || overdue || tombstonesDue;
-        return eligible ? new CleanableLog(log, segments, dirtyStart, uncleanable, dirtyBytes, ratio, overdue || tombstonesDue) : null;
+        return eligible ? new CleanableLog(log, segments, dirtyStart, uncleanable, dirtyBytes, ratio, overdue || tombstonesDue) { Truncations = truncations } : null;
     }
 }

@@ -97,7 +97,7 @@ public sealed class LogCleaner : IAsyncDisposable
             read += result.BytesRead;
             written += result.BytesWritten;
             earliestHorizon = Math.Min(earliestHorizon, result.EarliestHorizon);
-            if (result.Changed && !log.ReplaceSegment(segments[i], SegmentCleaner.CleanedPath(segments[i])))
+            if (result.Changed && !log.ReplaceSegment(segments[i], SegmentCleaner.CleanedPath(segments[i]), target.Truncations))
             {
                 CleanerLog.Abandoned(_logger, log.TopicPartition);
                 return replaced;

@@ -13,14 +13,15 @@ public sealed partial class PartitionLog
     /// <c>B.log.cleaned</c> → <c>B.log.swap</c> (the commit point: the loader finishes any swap it finds), the old
     /// indexes are unlinked (the cleaned log's are rebuilt from it), then <c>B.log.swap</c> → <c>B.log</c>. Readers
     /// that hold the old segment keep reading its open files until it is closed after file.delete.delay.ms.
-    /// False, and the cleaned file removed, when the segment is no longer an inactive segment of this log.
+    /// False, and the cleaned file removed, when the segment is no longer an inactive segment of this log, or the
+    /// log was truncated since the cleaner read it (<paramref name="truncations"/>): the segment may hold other batches now.
     /// </summary>
-    internal bool ReplaceSegment(LogSegment old, string cleanedLogPath)
+    internal bool ReplaceSegment(LogSegment old, string cleanedLogPath, long truncations)
     {
         lock (_appendLock)
         {
             var index = Array.IndexOf(_segments, old);
-            if (_closed || index < 0 || index == _segments.Length - 1)
+            if (_closed || index < 0 || index == _segments.Length - 1 || truncations != _truncations)
             {
                 File.Delete(cleanedLogPath);
                 return false;

@@ -7,6 +7,10 @@ namespace Freshet.Storage;
 
 public sealed partial class PartitionLog
 {
+    private long _truncations;
+
+    /// <summary>How many truncations the log has had; counted once each is complete (the cleaner checks it).</summary>
+    internal long Truncations => Volatile.Read(ref _truncations);
     /// <summary>
     /// A follower removes its log from <paramref name="offset"/> on, where its leader's log diverges (Kafka's
     /// UnifiedLog.truncateTo). The offset is a batch boundary the leader gave; one inside a batch truncates to that
@@ -89,6 +93,7 @@ public sealed partial class PartitionLog
         last.BecomeActive();
         _epochs.TruncateFromEnd(newEnd);
         Volatile.Write(ref _producers, ProducerStateLoader.Load(Directory, _segments, newEnd, _logger));
+        Interlocked.Increment(ref _truncations);
         StorageLog.Truncated(_logger, TopicPartition, offset, newEnd, removed.Length);
     }
 
@@ -105,6 +110,7 @@ public sealed partial class PartitionLog
             _epochs.Clear();
             Volatile.Write(ref _producers, new ProducerStateManager());
             ProducerSnapshotFiles.DeleteAll(Directory);
+            Interlocked.Increment(ref _truncations);
             StorageLog.TruncatedFully(_logger, TopicPartition, newStartOffset, old.Length);
         }
     }

@@ -277,4 +277,27 @@ public sealed class TruncationTests
             LeaderLogs.AssertSameLog(leader.Log, follower.Log);
         }
     }
+
+    [Fact]
+    public void Cleaned_segment_read_before_a_truncation_is_not_swapped_in_after_it()
+    {
+        var (leader, follower) = Replicated();
+        using (leader)
+        using (follower)
+        {
+            var segment = follower.Log.Segments[1];
+            var truncations = follower.Log.Truncations;
+            var cleaned = Freshet.Storage.Cleaner.SegmentCleaner.CleanedPath(segment);
+            follower.Log.TruncateTo(follower.Log.Segments[^2].BaseOffset + 1);
+            LeaderLogs.Replicate(leader.Log, follower.Log);
+            File.Copy(segment.LogPath, cleaned);
+
+            Assert.False(follower.Log.ReplaceSegment(segment, cleaned, truncations));
+            Assert.False(File.Exists(cleaned));
+
+            File.Copy(segment.LogPath, cleaned);
+            Assert.True(follower.Log.ReplaceSegment(segment, cleaned, follower.Log.Truncations));
+            LeaderLogs.AssertSameLog(leader.Log, follower.Log);
+        }
+    }
 }

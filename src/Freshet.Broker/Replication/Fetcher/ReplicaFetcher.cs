@@ -86,6 +86,13 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
                 await DropConnectionAsync().ConfigureAwait(false);
                 await BackoffAsync(token).ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A fault of this broker's own (a log that cannot be written, a malformed answer) must not end the
+                // loop, or its partitions would stop replicating silently; it is logged and the fetch retried.
+                ReplicationLog.FetcherFault(_logger, _sourceBrokerId, e);
+                await BackoffAsync(token).ConfigureAwait(false);
+            }
         }
         await DropConnectionAsync().ConfigureAwait(false);
     }
