@@ -30,6 +30,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly KafkaListener _listener;
     private readonly GroupCoordinator _groups;
     private readonly TransactionCoordinator _transactions;
+    private readonly ClusterTxnMarkerWriter _markers;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
     private readonly Timer _producerExpiryTimer;
@@ -40,10 +41,11 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private BrokerHost(
         BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, LogCleaner? cleaner, KafkaListener listener,
-        GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
+        GroupCoordinator groups, TransactionCoordinator transactions, ClusterTxnMarkerWriter markers, ILogger logger)
     {
         Replicas = replicas;
         _transactions = transactions;
+        _markers = markers;
         _cleaner = cleaner;
         Options = options;
         Node = node;
@@ -96,6 +98,7 @@ public sealed class BrokerHost : IAsyncDisposable
         KafkaListener? listener = null;
         GroupCoordinator? groups = null;
         TransactionCoordinator? transactions = null;
+        ClusterTxnMarkerWriter? markers = null;
         try
         {
             var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
@@ -112,6 +115,7 @@ public sealed class BrokerHost : IAsyncDisposable
             var admin = new TopicAdmin(catalog, replicas, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
             var leadership = new SingleBrokerLeadership();
+            var singleBroker = new SingleBrokerDirectory(node, replicas);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options, leadership);
             var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options, leadership);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
@@ -119,7 +123,8 @@ public sealed class BrokerHost : IAsyncDisposable
             // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
             leadership.LeadAll(catalog, OffsetsTopic.Name);
             groups.Start();
-            var markers = new LocalTxnMarkerWriter(replicas, groups);
+            var localMarkers = new LocalTxnMarkerWriter(replicas, groups);
+            markers = new ClusterTxnMarkerWriter(localMarkers, singleBroker, singleBroker, TxnMarkerRetry.Default);
             transactions = new TransactionCoordinator(
                 TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
             leadership.Add(transactions, transactions.WhenLoadedAsync);
@@ -140,7 +145,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AlterConfigsHandler(configAdmin, options),
                 new IncrementalAlterConfigsHandler(configAdmin, options),
                 new DeleteRecordsHandler(replicas),
-                new FindCoordinatorHandler(node, offsetsTopic, transactionTopic),
+                new FindCoordinatorHandler(offsetsTopic, transactionTopic, singleBroker, singleBroker),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
@@ -155,7 +160,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AddPartitionsToTxnHandler(transactions, replicas),
                 new AddOffsetsToTxnHandler(transactions, offsetsTopic),
                 new EndTxnHandler(transactions),
-                new WriteTxnMarkersHandler(markers),
+                new WriteTxnMarkersHandler(localMarkers),
                 new TxnOffsetCommitHandler(groups, replicas),
                 new DescribeTransactionsHandler(transactions),
                 new ListTransactionsHandler(transactions),
@@ -176,7 +181,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, replicas, cleaner, listener, groups, transactions, logger);
+            var host = new BrokerHost(options, node, logs, replicas, cleaner, listener, groups, transactions, markers, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -190,6 +195,10 @@ public sealed class BrokerHost : IAsyncDisposable
             if (transactions is not null)
             {
                 await transactions.DisposeAsync().ConfigureAwait(false);
+            }
+            if (markers is not null)
+            {
+                await markers.DisposeAsync().ConfigureAwait(false);
             }
             if (groups is not null)
             {
@@ -254,6 +263,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _transactions.DisposeAsync().ConfigureAwait(false);
+        await _markers.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         if (_cleaner is not null)
         {
