@@ -6,11 +6,11 @@ using Freshet.Protocol.Messages;
 namespace Freshet.Broker.Groups;
 
 /// <summary>The internal compacted topic __consumer_offsets; a group's records go to the partition its id hashes to.</summary>
-internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options, IPartitionLeadershipListener? creatorLeads = null)
+internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options)
 {
     public const string Name = "__consumer_offsets";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes, creatorLeads);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.OffsetsTopicReplicationFactor));
 
     public int PartitionCount => _topic.PartitionCount;
 

@@ -12,12 +12,10 @@ namespace Freshet.Broker.Topics;
 /// <summary>
 /// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on first
 /// use, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
-/// start-up. One broker: the replication factor and min.insync.replicas are capped at 1, as Kafka caps them at
-/// the live brokers, and the broker that creates the topic leads its partitions (<paramref name="creatorLeads"/>
-/// is told), until leadership comes from the metadata image.
+/// start-up. Its replication factor is the configured one capped at the size of the controller quorum, so a single
+/// node can have one while a cluster waits until enough brokers have joined.
 /// </summary>
-internal sealed class InternalTopic(
-    TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes, IPartitionLeadershipListener? creatorLeads)
+internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes, short replicationFactor)
 {
     private readonly object _createLock = new();
 
@@ -47,14 +45,9 @@ internal sealed class InternalTopic(
                 ["min.insync.replicas"] = "1",
                 ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
             };
-            var result = admin.Create(Name, configuredPartitions, 1, configs, validateOnly: false);
-            if (result.Error == ErrorCode.None && creatorLeads is not null)
-            {
-                for (var index = 0; index < configuredPartitions; index++)
-                {
-                    creatorLeads.OnBecameLeader(new TopicPartition(Name, index), 0);
-                }
-            }
+            // Created once per cluster, on the first coordinator lookup; waiting here for the controller is rare.
+            var result = admin.CreateAsync(Name, configuredPartitions, replicationFactor, null, configs, validateOnly: false, allowForward: true, CancellationToken.None)
+                .GetAwaiter().GetResult();
             return result.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists ? ErrorCode.None : result.Error;
         }
     }
@@ -96,6 +89,11 @@ internal sealed class InternalTopic(
         {
             // The producer was fenced since it added the partition (its epoch is no longer the current one).
             return ProducerStateErrors.CodeOf(ex);
+        }
+        catch (NotLeaderOrFollowerException)
+        {
+            // Leadership moved away; the coordinator of this partition is now on another broker.
+            return ErrorCode.NotCoordinator;
         }
     }
 

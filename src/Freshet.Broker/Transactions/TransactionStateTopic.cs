@@ -10,11 +10,11 @@ namespace Freshet.Broker.Transactions;
 /// The internal compacted topic __transaction_state. A transactional id's records go to partition
 /// <c>abs(transactionalId.hashCode) % transaction.state.log.num.partitions</c>, as in Kafka.
 /// </summary>
-internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options, IPartitionLeadershipListener? creatorLeads = null) : ITransactionLog
+internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, BrokerOptions options) : ITransactionLog
 {
     public const string Name = "__transaction_state";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes, creatorLeads);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.TransactionStateLogReplicationFactor));
 
     public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _topic.PartitionCount);
 

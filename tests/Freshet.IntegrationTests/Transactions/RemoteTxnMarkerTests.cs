@@ -38,7 +38,7 @@ public sealed class RemoteTxnMarkerTests
         var partition = new StoragePartition("remote-markers", 0);
         var cluster = new FakeCluster(bootstrap);
         cluster.Leaders[partition] = DeadBroker;
-        await using var writer = new ClusterTxnMarkerWriter(new NoLocalWrites(), cluster, cluster, new TxnMarkerRetry(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100)));
+        await using var writer = new ClusterTxnMarkerWriter(new NoLocalWrites(), cluster, cluster, topic => topic == "remote-markers", new TxnMarkerRetry(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(100)));
 
         // The leader it is sent to cannot be reached: the marker waits, retrying, until the leader moves.
         var commit = writer.WriteAsync(partition, producerId, producerEpoch, coordinatorEpoch: 5, commit: true, CancellationToken.None).AsTask();
@@ -55,7 +55,7 @@ public sealed class RemoteTxnMarkerTests
             .AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(ErrorCode.TransactionCoordinatorFenced, fenced);
 
-        // A partition the metadata no longer has needs no marker; a resign cancels a marker still retrying.
+        // A partition of a deleted topic needs no marker; a resign cancels a marker still retrying.
         Assert.Equal(ErrorCode.UnknownTopicOrPartition, await writer.WriteAsync(new StoragePartition("gone", 0), producerId, producerEpoch, 5, true, CancellationToken.None));
         cluster.Leaders[partition] = DeadBroker;
         using var resign = new CancellationTokenSource();

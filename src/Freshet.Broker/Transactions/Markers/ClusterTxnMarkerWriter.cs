@@ -7,14 +7,14 @@ namespace Freshet.Broker.Transactions;
 /// <summary>
 /// Writes each marker on its partition's current leader: in-process when that is this broker, through the
 /// destination's <see cref="TxnMarkerChannel"/> otherwise. Until the leader acknowledges, a marker is retried with
-/// backoff, looking the leader up afresh each time, on NOT_LEADER_OR_FOLLOWER, a lost connection and the other
-/// errors Kafka's marker handler retries; it is given up when the partition no longer exists in the metadata
-/// (<see cref="IPartitionLeaderLookup.TryGetLeader"/> false: UNKNOWN_TOPIC_OR_PARTITION, the marker is not needed),
-/// on an error that retrying cannot fix (TRANSACTION_COORDINATOR_FENCED: this coordinator was deposed), or when the
-/// coordinator cancels it. A partition without a leader (a negative broker id) waits for one.
+/// backoff, looking the leader up afresh each time, on NOT_LEADER_OR_FOLLOWER, a lost connection, a partition
+/// without a leader and the other errors Kafka's marker handler retries; it is given up when the topic no longer
+/// exists (UNKNOWN_TOPIC_OR_PARTITION: the marker is not needed), on an error that retrying cannot fix
+/// (TRANSACTION_COORDINATOR_FENCED: this coordinator was deposed), or when the coordinator cancels it.
 /// </summary>
 internal sealed class ClusterTxnMarkerWriter(
-    ITxnMarkerWriter local, IPartitionLeaderLookup leaders, IBrokerDirectory directory, TxnMarkerRetry retry) : ITxnMarkerWriter, IAsyncDisposable
+    ITxnMarkerWriter local, IPartitionLeaderLookup leaders, IBrokerDirectory directory, Func<string, bool> topicExists, TxnMarkerRetry retry)
+    : ITxnMarkerWriter, IAsyncDisposable
 {
     private const string ClientId = "freshet-txn-marker-sender";
 
@@ -27,11 +27,11 @@ internal sealed class ClusterTxnMarkerWriter(
         while (true)
         {
             cancellation.ThrowIfCancellationRequested();
-            if (!leaders.TryGetLeader(partition, out var leader))
+            if (!topicExists(partition.Topic))
             {
                 return ErrorCode.UnknownTopicOrPartition;
             }
-            var error = leader < 0 ? ErrorCode.LeaderNotAvailable
+            var error = !leaders.TryGetLeader(partition, out var leader) || leader < 0 ? ErrorCode.LeaderNotAvailable
                 : leader == directory.LocalBrokerId ? await local.WriteAsync(partition, producerId, producerEpoch, coordinatorEpoch, commit, cancellation).ConfigureAwait(false)
                 : await ChannelTo(leader).SendAsync(new QueuedTxnMarker(partition, producerId, producerEpoch, coordinatorEpoch, commit, cancellation)).ConfigureAwait(false);
             if (!IsRetriable(error))
