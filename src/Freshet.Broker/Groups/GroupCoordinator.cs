@@ -49,6 +49,12 @@ internal sealed partial class GroupCoordinator : IAsyncDisposable
         var now = Now;
         foreach (var group in _groups.Values)
         {
+            if (CoordinatorStatus(group.GroupId) == ErrorCode.NotCoordinator)
+            {
+                // Made by a request that raced with the resign of its partition: not ours to keep.
+                Forget(group);
+                continue;
+            }
             lock (group)
             {
                 ExpireDeadlines(group, now);
@@ -61,8 +67,9 @@ internal sealed partial class GroupCoordinator : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes the group's records, only while this broker coordinates it (never after its partition is resigned).</summary>
     private ErrorCode Store(Group group, List<(byte[] Key, byte[]? Value)> entries, DateTimeOffset now) =>
-        _store.Append(group.GroupId, entries, now.ToUnixTimeMilliseconds());
+        CoordinatorStatus(group.GroupId) is var status and not ErrorCode.None ? status : _store.Append(group.GroupId, entries, now.ToUnixTimeMilliseconds());
 
     private ErrorCode StoreGroupMetadata(Group group, DateTimeOffset now) =>
         Store(group, [(GroupRecords.GroupKey(group.GroupId), GroupRecords.GroupValue(group, now.ToUnixTimeMilliseconds()))], now);

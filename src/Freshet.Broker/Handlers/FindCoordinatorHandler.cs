@@ -1,23 +1,29 @@
 using Freshet.Broker.Groups;
-using Freshet.Broker.Hosting;
+using Freshet.Broker.InterBroker;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Transactions;
 using Freshet.Protocol.Messages;
+using Freshet.Storage;
 
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
-/// FindCoordinator: one key (v0-3) or a batch of keys (v4+). This broker leads every
-/// __consumer_offsets and __transaction_state partition, so it coordinates every group and every
-/// transactional id; the internal topic is created on the first lookup, as Kafka does.
+/// FindCoordinator: one key (v0-3) or a batch of keys (v4+). A group's coordinator is the leader of its
+/// __consumer_offsets partition, a transactional id's the leader of its __transaction_state partition; the internal
+/// topic is created on the first lookup, as Kafka does, and COORDINATOR_NOT_AVAILABLE answers while the partition has
+/// no leader (or the topic cannot be created yet).
 /// </summary>
-internal sealed class FindCoordinatorHandler(BrokerNode node, OffsetsTopic offsetsTopic, TransactionStateTopic transactionTopic) : ApiHandler<FindCoordinatorRequest>
+internal sealed class FindCoordinatorHandler(
+    OffsetsTopic offsetsTopic, TransactionStateTopic transactionTopic, IPartitionLeaderLookup leaders, IBrokerDirectory brokers) : ApiHandler<FindCoordinatorRequest>
 {
     private const sbyte GroupKeyType = 0;
     private const sbyte TransactionKeyType = 1;
     private const short FirstBatchedVersion = 4;
 
     public override ApiKey Key => ApiKey.FindCoordinator;
+
+    /// <summary>The coordinator found for a key: its broker, or the error.</summary>
+    private readonly record struct Found(ErrorCode Error, string? Message, int NodeId = -1, string Host = "", int Port = -1);
 
     protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
     {
@@ -26,46 +32,59 @@ internal sealed class FindCoordinatorHandler(BrokerNode node, OffsetsTopic offse
         {
             foreach (var key in request.CoordinatorKeys)
             {
-                var (error, message) = Find(request.KeyType, key);
+                var found = Find(request.KeyType, key);
                 response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
                 {
                     Key = key,
-                    NodeId = error == ErrorCode.None ? node.NodeId : -1,
-                    Host = error == ErrorCode.None ? node.Host : "",
-                    Port = error == ErrorCode.None ? node.Port : -1,
-                    ErrorCode = (short)error,
-                    ErrorMessage = message,
+                    NodeId = found.NodeId,
+                    Host = found.Host,
+                    Port = found.Port,
+                    ErrorCode = (short)found.Error,
+                    ErrorMessage = found.Message,
                 });
             }
         }
         else
         {
-            var (error, message) = Find(request.KeyType, request.Key);
-            response.ErrorCode = (short)error;
-            response.ErrorMessage = message;
-            response.NodeId = error == ErrorCode.None ? node.NodeId : -1;
-            response.Host = error == ErrorCode.None ? node.Host : "";
-            response.Port = error == ErrorCode.None ? node.Port : -1;
+            var found = Find(request.KeyType, request.Key);
+            response.ErrorCode = (short)found.Error;
+            response.ErrorMessage = found.Message;
+            response.NodeId = found.NodeId;
+            response.Host = found.Host;
+            response.Port = found.Port;
         }
         return ValueTask.FromResult<IResponseMessage?>(response);
     }
 
-    private (ErrorCode Error, string? Message) Find(sbyte keyType, string key)
+    private Found Find(sbyte keyType, string key)
     {
         switch (keyType)
         {
             case GroupKeyType:
                 var created = offsetsTopic.EnsureCreated();
-                return created == ErrorCode.None ? (ErrorCode.None, null) : (ErrorCode.CoordinatorNotAvailable, $"The offsets topic could not be created ({created}).");
+                return created == ErrorCode.None
+                    ? LeaderOf(new TopicPartition(OffsetsTopic.Name, offsetsTopic.PartitionFor(key)))
+                    : new Found(ErrorCode.CoordinatorNotAvailable, $"The offsets topic could not be created ({created}).");
             case TransactionKeyType:
                 if (string.IsNullOrEmpty(key))
                 {
-                    return (ErrorCode.InvalidRequest, "A transactional id must not be empty.");
+                    return new Found(ErrorCode.InvalidRequest, "A transactional id must not be empty.");
                 }
                 var ready = transactionTopic.EnsureCreated();
-                return ready == ErrorCode.None ? (ErrorCode.None, null) : (ErrorCode.CoordinatorNotAvailable, $"The transaction state topic could not be created ({ready}).");
+                return ready == ErrorCode.None
+                    ? LeaderOf(new TopicPartition(TransactionStateTopic.Name, transactionTopic.PartitionFor(key)))
+                    : new Found(ErrorCode.CoordinatorNotAvailable, $"The transaction state topic could not be created ({ready}).");
             default:
-                return (ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}.");
+                return new Found(ErrorCode.InvalidRequest, $"Unknown coordinator key type {keyType}.");
         }
+    }
+
+    private Found LeaderOf(TopicPartition partition)
+    {
+        if (!leaders.TryGetLeader(partition, out var leader) || leader < 0 || !brokers.TryGetEndpoint(leader, out var host, out var port))
+        {
+            return new Found(ErrorCode.CoordinatorNotAvailable, $"{partition.Topic}-{partition.Partition} has no leader now.");
+        }
+        return new Found(ErrorCode.None, null, leader, host, port);
     }
 }

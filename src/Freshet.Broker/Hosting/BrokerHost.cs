@@ -31,6 +31,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly GroupCoordinator _groups;
     private readonly TransactionCoordinator _transactions;
     private readonly ClusterServices _cluster;
+    private readonly ClusterTxnMarkerWriter _markers;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
     private readonly Timer _producerExpiryTimer;
@@ -41,11 +42,12 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private BrokerHost(
         BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, ClusterServices cluster, LogCleaner? cleaner, KafkaListener listener,
-        GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
+        GroupCoordinator groups, TransactionCoordinator transactions, ClusterTxnMarkerWriter markers, ILogger logger)
     {
         Replicas = replicas;
         _cluster = cluster;
         _transactions = transactions;
+        _markers = markers;
         _cleaner = cleaner;
         Options = options;
         Node = node;
@@ -104,6 +106,7 @@ public sealed class BrokerHost : IAsyncDisposable
         GroupCoordinator? groups = null;
         TransactionCoordinator? transactions = null;
         ClusterServices? cluster = null;
+        ClusterTxnMarkerWriter? markers = null;
         ReplicaManager? replicas = null;
         try
         {
@@ -123,7 +126,8 @@ public sealed class BrokerHost : IAsyncDisposable
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
             var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
-            var markers = new LocalTxnMarkerWriter(replicas, groups);
+            var localMarkers = new LocalTxnMarkerWriter(replicas, groups);
+            markers = new ClusterTxnMarkerWriter(localMarkers, cluster.Directory, cluster.Directory, name => catalog.TryGet(name, out _), TxnMarkerRetry.Default);
             var producerIds = cluster.ProducerIds;
             transactions = new TransactionCoordinator(
                 TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
@@ -154,7 +158,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AlterConfigsHandler(configAdmin, forwarding, options),
                 new IncrementalAlterConfigsHandler(configAdmin, forwarding, options),
                 new DeleteRecordsHandler(replicas),
-                new FindCoordinatorHandler(node, offsetsTopic, transactionTopic),
+                new FindCoordinatorHandler(offsetsTopic, transactionTopic, cluster.Directory, cluster.Directory),
                 new JoinGroupHandler(groups),
                 new SyncGroupHandler(groups),
                 new HeartbeatHandler(groups),
@@ -169,7 +173,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 new AddPartitionsToTxnHandler(transactions, replicas),
                 new AddOffsetsToTxnHandler(transactions, offsetsTopic),
                 new EndTxnHandler(transactions),
-                new WriteTxnMarkersHandler(markers),
+                new WriteTxnMarkersHandler(localMarkers),
                 new TxnOffsetCommitHandler(groups, replicas),
                 new DescribeTransactionsHandler(transactions),
                 new ListTransactionsHandler(transactions),
@@ -195,7 +199,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, replicas, cluster, cleaner, listener, groups, transactions, logger);
+            var host = new BrokerHost(options, node, logs, replicas, cluster, cleaner, listener, groups, transactions, markers, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -209,6 +213,10 @@ public sealed class BrokerHost : IAsyncDisposable
             if (transactions is not null)
             {
                 await transactions.DisposeAsync().ConfigureAwait(false);
+            }
+            if (markers is not null)
+            {
+                await markers.DisposeAsync().ConfigureAwait(false);
             }
             if (groups is not null)
             {
@@ -283,6 +291,7 @@ public sealed class BrokerHost : IAsyncDisposable
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _transactions.DisposeAsync().ConfigureAwait(false);
+        await _markers.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
         await _cluster.DisposeAsync().ConfigureAwait(false);
         // Replica fetchers stop before the logs they append to close.

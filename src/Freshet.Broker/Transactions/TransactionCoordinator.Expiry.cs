@@ -17,7 +17,7 @@ internal sealed partial class TransactionCoordinator
         {
             lock (txn)
             {
-                if (!txn.State.IsIdle() || txn.Current.LastUpdateTimestampMs + expiration > nowMs)
+                if (!txn.State.IsIdle() || txn.Current.LastUpdateTimestampMs + expiration > nowMs || CoordinatorStatus(txn.TransactionalId) != ErrorCode.None)
                 {
                     continue;
                 }

@@ -52,6 +52,12 @@ internal sealed partial class TransactionCoordinator : IAsyncDisposable
         var nowMs = NowMs;
         foreach (var txn in _transactions.Values)
         {
+            if (CoordinatorStatus(txn.TransactionalId) == ErrorCode.NotCoordinator)
+            {
+                // Made by a request that raced with the resign of its partition: not ours to keep.
+                _transactions.TryRemove(new KeyValuePair<string, TransactionMetadata>(txn.TransactionalId, txn));
+                continue;
+            }
             lock (txn)
             {
                 if (txn.State.IsPrepare())
