@@ -6,6 +6,7 @@ using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Metadata.Controller;
+using Freshet.Metadata.Image;
 using Freshet.Metadata.Quorum;
 using Freshet.Protocol.Messages;
 using Microsoft.Extensions.Logging;
@@ -113,7 +114,25 @@ internal sealed class ClusterServices : IAsyncDisposable
             using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             ready.CancelAfter(SingleNodeReadyTimeout);
             await Lifecycle.WaitUntilUnfencedAsync(ready.Token).ConfigureAwait(false);
+            // Unfencing elects this node leader of the partitions its restart left leaderless; once this broker has
+            // applied that, the coordinators have heard of their leaderships and begun loading.
+            await Publisher.WaitUntilAsync(() => !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
         }
+    }
+
+    private static bool HasLeaderlessPartition(MetadataImage image)
+    {
+        foreach (var topic in image.TopicsById.Values)
+        {
+            foreach (var partition in topic.Partitions.Values)
+            {
+                if (partition.Leader == PartitionImage.NoLeader)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /// <summary>The handlers of the requests brokers send the active controller.</summary>

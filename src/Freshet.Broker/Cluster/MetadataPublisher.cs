@@ -40,6 +40,9 @@ internal sealed class MetadataPublisher : IAsyncDisposable
     /// <summary>The offset of the last image applied to this broker.</summary>
     public long AppliedOffset => Volatile.Read(ref _applied).Offset;
 
+    /// <summary>The last image applied to this broker.</summary>
+    public MetadataImage Applied => Volatile.Read(ref _applied);
+
     /// <summary>Applies the image the quorum has now (what the local log replayed at start-up), then follows later ones.</summary>
     public void Start()
     {
