@@ -118,6 +118,13 @@ public sealed class FreshetCluster : IAsyncDisposable
 
     public Task RestartAsync(int nodeId) => Node(nodeId).RestartAsync();
 
+    /// <summary>Stops every running node in order (SIGTERM), keeping the data, e.g. to read the segment files.</summary>
+    public async Task StopAllAsync()
+    {
+        for (var id = 1; id <= Size; id++)
+            await Node(id).StopAsync();
+    }
+
     public Task PauseAsync(int nodeId) => Node(nodeId).PauseAsync();
 
     public Task ResumeAsync(int nodeId) => Node(nodeId).ResumeAsync();

@@ -161,23 +161,30 @@ public sealed partial class FreshetServer : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
     }
 
+    /// <summary>SIGTERM and wait for the orderly stop (SIGKILL after 30 s); the server can be restarted afterwards.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        // A paused process would hold its SIGTERM until resumed.
+        await ResumeAsync();
+        await SignalAsync("-TERM");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            // A paused process would hold its SIGTERM until resumed.
-            await ResumeAsync();
-            await SignalAsync("-TERM");
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
+        await StopAsync();
         _process.Dispose();
     }
 }

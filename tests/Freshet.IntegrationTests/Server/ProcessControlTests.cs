@@ -42,6 +42,28 @@ public sealed class ProcessControlTests
         Assert.Equal(["a", "b"], consume.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Stored_batches_are_read_back_from_the_segment_files_and_compared_across_copies()
+    {
+        using var data = new TempDirectory();
+        await using (var server = await FreshetServer.StartAsync(data.Path, FreshetServer.FreePort()))
+        {
+            foreach (var input in new[] { "a\nb\nc\n", "d\n" })
+            {
+                var produce = await Kcat.RunWithInputAsync(input, "-b", server.BootstrapServers, "-P", "-t", "stored", "-p", "0");
+                Assert.Equal(0, produce.ExitCode);
+            }
+            await server.StopAsync();
+        }
+
+        var batches = ReplicaLogs.Read(Path.Combine(data.Path, "stored-0"));
+        Assert.Equal([(0L, 2L), (3L, 3L)], batches.Select(b => (b.BaseOffset, b.LastOffset)));
+
+        Assert.Empty(ReplicaLogs.Disagreements(new Dictionary<int, List<ReplicaLogs.StoredBatch>> { [1] = batches, [2] = batches[..1] }));
+        var forged = new List<ReplicaLogs.StoredBatch> { batches[0], batches[1] with { Crc = batches[1].Crc ^ 1 } };
+        Assert.Single(ReplicaLogs.Disagreements(new Dictionary<int, List<ReplicaLogs.StoredBatch>> { [1] = batches, [2] = forged }));
+    }
+
     // The third field of /proc/<pid>/stat is the state: T when stopped by a signal.
     private static string ProcessState(int pid)
     {
