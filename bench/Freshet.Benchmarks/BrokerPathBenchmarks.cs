@@ -9,6 +9,8 @@ using Freshet.Broker.Network;
 using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
+using Freshet.Metadata.Image;
+using Freshet.Metadata.Records;
 using Freshet.Protocol.Messages;
 using Freshet.Protocol.Primitives;
 using Freshet.Protocol.Records;
@@ -177,16 +179,20 @@ public class BrokerPathBenchmarks : IDisposable
         _dir = Path.Combine(Path.GetTempPath(), "freshet-bench-" + Guid.NewGuid().ToString("N"));
         var options = new BrokerOptions { LogDirs = [_dir] };
         _logs = new LogManager(new LogManagerOptions { LogDirs = [_dir], DefaultConfig = LogConfigs.For(options, new Dictionary<string, string>()) }, NullLoggerFactory.Instance);
-        var catalog = new TopicCatalog(new TopicStore(_dir));
-        catalog.Load();
+        // One topic with one partition led by this broker, as the metadata image of a single node has it.
+        var topicId = KafkaUuid.NewRandom();
+        var delta = new MetadataDelta(MetadataImage.Empty);
+        delta.Replay(MetadataRecord.Of(new TopicRecord { Name = Topic, TopicId = topicId }));
+        delta.Replay(MetadataRecord.Of(new PartitionRecord { TopicId = topicId, PartitionId = 0, Replicas = [options.NodeId], Isr = [options.NodeId], Leader = options.NodeId, LeaderEpoch = 0, PartitionEpoch = 0 }));
+        var image = delta.Apply(0);
+        var catalog = new TopicCatalog();
+        catalog.Apply(image);
+        _logs.LoadLogs(_ => LogConfigs.For(options, new Dictionary<string, string>()));
         var replicas = new ReplicaManager(_logs, options);
-        replicas.LoadPartitions(catalog.Snapshot());
-        var admin = new TopicAdmin(catalog, replicas, options, NullLogger.Instance);
-        var created = admin.Create(Topic, 1, 1, new Dictionary<string, string>(), validateOnly: false);
-        if (created.Error != ErrorCode.None)
-        {
-            throw new InvalidOperationException(created.Message);
-        }
+        replicas.ApplyPartitionStates(
+        [
+            new PartitionStateChange(new TopicPartition(Topic, 0), topicId, image.Partition(Topic, 0)!, LogConfigs.For(options, new Dictionary<string, string>()), 1),
+        ]);
         _produce = new ProduceHandler(catalog, replicas);
         _fetch = new FetchHandler(catalog, replicas, options);
     }

@@ -11,4 +11,10 @@ public enum AppendOrigin
     /// check, but the producer epoch is checked and transactions are tracked.
     /// </summary>
     Coordinator,
+
+    /// <summary>
+    /// A follower copying its leader's log (<see cref="PartitionLog.AppendAsFollower"/>): the leader already checked
+    /// the batches, so the producer state takes them without any check, as Kafka's REPLICATION origin.
+    /// </summary>
+    Replication,
 }

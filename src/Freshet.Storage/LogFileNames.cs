@@ -29,6 +29,9 @@ public static class LogFileNames
     /// <summary>Ends a partition directory renamed for asynchronous deletion: <c>topic-0.&lt;uuid&gt;-delete</c>.</summary>
     public const string DeleteDirSuffix = "-delete";
 
+    /// <summary>The controller quorum's metadata log: it lives among the partition dirs but is not a partition log.</summary>
+    public const string ClusterMetadataDir = "__cluster_metadata-0";
+
     public const string CleanShutdownMarker = ".kafka_cleanshutdown";
     public const string LockFile = ".lock";
     public const string MetaProperties = "meta.properties";
@@ -37,6 +40,7 @@ public static class LogFileNames
     public const string ReplicationOffsetCheckpoint = "replication-offset-checkpoint";
     public const string PartitionMetadata = "partition.metadata";
     public const string CleanerOffsetCheckpoint = "cleaner-offset-checkpoint";
+    public const string LeaderEpochCheckpoint = "leader-epoch-checkpoint";
 
     public const int OffsetDigits = 20;
 

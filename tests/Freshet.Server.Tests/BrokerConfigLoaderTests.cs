@@ -139,13 +139,30 @@ public class BrokerConfigLoaderTests
     public void Unknown_keys_are_reported_and_kept()
     {
         var options = BrokerConfigLoader.Load(
-            [new("process.roles", "broker,controller"), new("num.partitions", "2"), new("controller.quorum.voters", "1@h:9093")],
+            [new("sasl.enabled.mechanisms", "PLAIN"), new("num.partitions", "2"), new("ssl.keystore.type", "JKS")],
             out var unknown);
-        Assert.Equal(["process.roles", "controller.quorum.voters"], unknown);
-        Assert.Equal("broker,controller", options.OtherSettings["process.roles"]);
+        Assert.Equal(["sasl.enabled.mechanisms", "ssl.keystore.type"], unknown);
+        Assert.Equal("PLAIN", options.OtherSettings["sasl.enabled.mechanisms"]);
         var describe = BrokerConfigDefinitions.Describe(options);
-        var roles = Assert.Single(describe, e => e.Name == "process.roles");
-        Assert.False(roles.IsDefault);
+        var mechanisms = Assert.Single(describe, e => e.Name == "sasl.enabled.mechanisms");
+        Assert.False(mechanisms.IsDefault);
+    }
+
+    [Fact]
+    public void Cluster_settings_are_known_and_checked()
+    {
+        var options = BrokerConfigLoader.Load(
+            [new("process.roles", "broker,controller"), new("controller.quorum.voters", "1@h:9093,2@h:9094"),
+             new("listeners", "PLAINTEXT://:9092,CONTROLLER://:9093"), new("broker.session.timeout.ms", "3000"), new("broker.rack", "r1")],
+            out var unknown);
+        Assert.Empty(unknown);
+        Assert.Equal("1@h:9093,2@h:9094", options.ControllerQuorumVoters);
+        Assert.Equal(9093, options.ControllerPort);
+        Assert.Equal(3000, options.BrokerSessionTimeoutMs);
+        Assert.Equal("r1", options.BrokerRack);
+
+        var roles = Assert.Throws<ConfigException>(() => BrokerConfigLoader.Load([new("process.roles", "broker")]));
+        Assert.Equal("process.roles", roles.PropertyName);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public class ListenerAddressTests
     [InlineData("PLAINTEXT://h:abc", "invalid value for listeners: 'PLAINTEXT://h:abc' (expected a port between 0 and 65535)")]
     [InlineData("PLAINTEXT://h", "invalid value for listeners: 'PLAINTEXT://h' (expected PLAINTEXT://host:port)")]
     [InlineData("PLAINTEXT://::1:9092", "invalid value for listeners: 'PLAINTEXT://::1:9092' (expected an IPv6 host in brackets, like PLAINTEXT://[::1]:9092)")]
-    [InlineData("PLAINTEXT://a:1,PLAINTEXT://b:2", "invalid value for listeners: 'PLAINTEXT://a:1,PLAINTEXT://b:2' (expected exactly one listener; Freshet serves one PLAINTEXT listener)")]
+    [InlineData("PLAINTEXT://a:1,PLAINTEXT://b:2", "invalid value for listeners: 'PLAINTEXT://a:1,PLAINTEXT://b:2' (expected exactly one PLAINTEXT listener (and optionally one CONTROLLER listener))")]
     public void Bad_listeners_name_the_problem(string text, string message)
     {
         var e = Assert.Throws<ConfigException>(() => BrokerConfigLoader.Load([new("listeners", text)]));
@@ -49,5 +49,29 @@ public class ListenerAddressTests
     {
         var e = Assert.Throws<ConfigException>(() => BrokerConfigLoader.Load([new("advertised.listeners", "PLAINTEXT://h:0")]));
         Assert.Equal("invalid value for advertised.listeners: 'PLAINTEXT://h:0' (expected a port between 1 and 65535)", e.Message);
+    }
+
+    [Fact]
+    public void A_node_listens_for_clients_and_for_the_controller_quorum()
+    {
+        var (client, controller) = ListenerAddress.ParseBrokerAndController("listeners", "PLAINTEXT://127.0.0.1:9092, CONTROLLER://127.0.0.1:9093");
+        Assert.Equal(("127.0.0.1", 9092), (client.Host, client.Port));
+        Assert.NotNull(controller);
+        Assert.Equal((ListenerAddress.Controller, "127.0.0.1", 9093), (controller.SecurityProtocol, controller.Host, controller.Port));
+
+        var (alone, none) = ListenerAddress.ParseBrokerAndController("listeners", "PLAINTEXT://:9092");
+        Assert.Equal(9092, alone.Port);
+        Assert.Null(none);
+    }
+
+    [Theory]
+    [InlineData("CONTROLLER://h:9093", "expected a PLAINTEXT listener, like PLAINTEXT://127.0.0.1:9092")]
+    [InlineData("PLAINTEXT://h:1,CONTROLLER://h:2,CONTROLLER://h:3", "expected at most one CONTROLLER listener")]
+    [InlineData("PLAINTEXT://h:1,PLAINTEXT://h:2", "expected exactly one PLAINTEXT listener (and optionally one CONTROLLER listener)")]
+    [InlineData("PLAINTEXT://h:1,CONTROLLER://h:x", "expected a port between 0 and 65535")]
+    public void Bad_node_listeners_name_the_problem(string text, string expected)
+    {
+        var e = Assert.Throws<ConfigException>(() => ListenerAddress.ParseBrokerAndController("listeners", text));
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 }

@@ -50,15 +50,44 @@ public static class BrokerConfigDefinitions
     [
         Int("broker.id", 0, int.MaxValue, (o, v) => o.NodeId = v, o => o.NodeId, "The node id (Kafka's older name).", synonymOf: "node.id"),
         Int("node.id", 0, int.MaxValue, (o, v) => o.NodeId = v, o => o.NodeId, "The node id of this broker."),
+        new("process.roles", ConfigRule.OneOf(["broker,controller", "controller,broker"]), (o, v) => o.ProcessRoles = v, o => o.ProcessRoles,
+            "The roles of this node. Freshet runs combined nodes (broker,controller); dedicated brokers and controllers are not supported yet."),
+        new("controller.quorum.voters", ConfigRule.NonEmptyList(), (o, v) => o.ControllerQuorumVoters = v, o => o.ControllerQuorumVoters,
+            "The controller quorum: id@host:port for every controller, the port being its CONTROLLER listener. Not set: this node alone."),
+        new("controller.listener.names", ConfigRule.OneOf(["CONTROLLER"]), (_, _) => { }, _ => "CONTROLLER",
+            "The listener name of the controller endpoint in listeners."),
+        new("metadata.log.dir", ConfigRule.NonEmptyString(), (o, v) => o.MetadataLogDir = v, o => o.MetadataLogDir,
+            "Where the cluster metadata log (__cluster_metadata-0) lives; the first log dir when not set."),
+        Int("controller.quorum.election.timeout.ms", 10, int.MaxValue, (o, v) => o.ControllerQuorumElectionTimeoutMs = v, o => o.ControllerQuorumElectionTimeoutMs,
+            "How long a controller waits without hearing from a leader before it calls an election."),
+        Int("controller.quorum.request.timeout.ms", 10, int.MaxValue, (o, v) => o.ControllerQuorumRequestTimeoutMs = v, o => o.ControllerQuorumRequestTimeoutMs,
+            "Timeout of the quorum's requests between controllers."),
+        Int("broker.session.timeout.ms", 1, int.MaxValue, (o, v) => o.BrokerSessionTimeoutMs = v, o => o.BrokerSessionTimeoutMs,
+            "How long a broker may go without a heartbeat before the controller fences it and moves its leaderships."),
+        Int("broker.heartbeat.interval.ms", 1, int.MaxValue, (o, v) => o.BrokerHeartbeatIntervalMs = v, o => o.BrokerHeartbeatIntervalMs,
+            "How often a broker heartbeats to the active controller."),
+        new("broker.rack", ConfigRule.NonEmptyString(), (o, v) => o.BrokerRack = v, o => o.BrokerRack,
+            "The rack of this broker, for rack-aware replica placement."),
+        Bool("auto.leader.rebalance.enable", (o, v) => o.AutoLeaderRebalanceEnable = v, o => o.AutoLeaderRebalanceEnable,
+            "Move leadership back to each partition's preferred replica in the background."),
+        Int("leader.imbalance.check.interval.seconds", 1, int.MaxValue, (o, v) => o.LeaderImbalanceCheckIntervalSeconds = v, o => o.LeaderImbalanceCheckIntervalSeconds,
+            "How often the controller checks for leaders away from their preferred replica."),
         new("listeners", ConfigRule.Listeners(),
             (o, v) =>
             {
-                var l = ListenerAddress.ParseSingle("listeners", v, allowPortZero: true);
-                o.ListenHost = l.Host;
-                o.ListenPort = l.Port;
+                var (client, controller) = ListenerAddress.ParseBrokerAndController("listeners", v);
+                o.ListenHost = client.Host;
+                o.ListenPort = client.Port;
+                if (controller is not null)
+                {
+                    o.ControllerHost = controller.Host;
+                    o.ControllerPort = controller.Port;
+                }
             },
-            o => new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort).ToString(),
-            "The address the broker listens on: PLAINTEXT://host:port (empty host: every interface; port 0: any free port)."),
+            o => o.ControllerPort == 0
+                ? new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort).ToString()
+                : $"{new ListenerAddress(ListenerAddress.Plaintext, o.ListenHost, o.ListenPort)},{ListenerAddress.Controller}://{ListenerAddress.Format(o.ControllerHost, o.ControllerPort)}",
+            "The addresses the node listens on: PLAINTEXT://host:port for clients and CONTROLLER://host:port for the controller quorum (empty host: every interface; port 0: any free port)."),
         new("advertised.listeners", ConfigRule.Listeners(),
             (o, v) =>
             {
@@ -151,6 +180,18 @@ public static class BrokerConfigDefinitions
             "In-sync replicas an acks=all produce needs."),
         Bool("unclean.leader.election.enable", (o, v) => o.UncleanLeaderElectionEnable = v, o => o.UncleanLeaderElectionEnable,
             "Let an out-of-sync replica become leader, losing data."),
+        Long("replica.lag.time.max.ms", 1, long.MaxValue, (o, v) => o.ReplicaLagTimeMaxMs = v, o => o.ReplicaLagTimeMaxMs,
+            "A follower that has not caught up to the leader's log end for this long leaves the ISR."),
+        Int("replica.fetch.backoff.ms", 0, int.MaxValue, (o, v) => o.ReplicaFetchBackoffMs = v, o => o.ReplicaFetchBackoffMs,
+            "Pause of a replica fetcher after a failed fetch or connection."),
+        Int("replica.fetch.max.bytes", 0, int.MaxValue, (o, v) => o.ReplicaFetchMaxBytes = v, o => o.ReplicaFetchMaxBytes,
+            "Bytes a replica fetch asks for per partition (the first batch is returned even if larger)."),
+        Int("replica.fetch.response.max.bytes", 0, int.MaxValue, (o, v) => o.ReplicaFetchResponseMaxBytes = v, o => o.ReplicaFetchResponseMaxBytes,
+            "Bytes a replica fetch asks for in all."),
+        Int("replica.fetch.wait.max.ms", 0, int.MaxValue, (o, v) => o.ReplicaFetchWaitMaxMs = v, o => o.ReplicaFetchWaitMaxMs,
+            "Longest a replica fetch waits at the leader for replica.fetch.min.bytes."),
+        Int("replica.fetch.min.bytes", 1, int.MaxValue, (o, v) => o.ReplicaFetchMinBytes = v, o => o.ReplicaFetchMinBytes,
+            "Bytes a replica fetch waits for at the leader."),
         Int("group.initial.rebalance.delay.ms", 0, int.MaxValue, (o, v) => o.GroupInitialRebalanceDelayMs = v, o => o.GroupInitialRebalanceDelayMs,
             "How long a new group waits for more members before its first rebalance."),
         Int("group.min.session.timeout.ms", 0, int.MaxValue, (o, v) => o.GroupMinSessionTimeoutMs = v, o => o.GroupMinSessionTimeoutMs,

@@ -10,6 +10,41 @@ public sealed class BrokerOptions
     /// <summary>node.id</summary>
     public int NodeId { get; set; } = 1;
 
+    /// <summary>process.roles: "broker,controller" (a combined node, the default), "broker" or "controller".</summary>
+    public string ProcessRoles { get; set; } = "broker,controller";
+
+    /// <summary>controller.quorum.voters: id@host:port of every controller; null means this node alone.</summary>
+    public string? ControllerQuorumVoters { get; set; }
+
+    /// <summary>The CONTROLLER entry of listeners: where this node's Raft endpoint binds; port 0 picks a free port.</summary>
+    public string ControllerHost { get; set; } = "127.0.0.1";
+
+    public int ControllerPort { get; set; }
+
+    /// <summary>metadata.log.dir: holds __cluster_metadata-0; the first log dir when null.</summary>
+    public string? MetadataLogDir { get; set; }
+
+    /// <summary>controller.quorum.election.timeout.ms</summary>
+    public int ControllerQuorumElectionTimeoutMs { get; set; } = 1000;
+
+    /// <summary>controller.quorum.request.timeout.ms</summary>
+    public int ControllerQuorumRequestTimeoutMs { get; set; } = 2000;
+
+    /// <summary>broker.session.timeout.ms: a broker without a heartbeat for this long is fenced.</summary>
+    public int BrokerSessionTimeoutMs { get; set; } = 9000;
+
+    /// <summary>broker.heartbeat.interval.ms</summary>
+    public int BrokerHeartbeatIntervalMs { get; set; } = 2000;
+
+    /// <summary>broker.rack: used by rack-aware replica placement and follower fetching.</summary>
+    public string? BrokerRack { get; set; }
+
+    /// <summary>auto.leader.rebalance.enable</summary>
+    public bool AutoLeaderRebalanceEnable { get; set; } = true;
+
+    /// <summary>leader.imbalance.check.interval.seconds</summary>
+    public int LeaderImbalanceCheckIntervalSeconds { get; set; } = 300;
+
     /// <summary>listeners: host and port the broker binds; port 0 picks a free port.</summary>
     public string ListenHost { get; set; } = "127.0.0.1";
 
@@ -130,6 +165,24 @@ public sealed class BrokerOptions
 
     /// <summary>unclean.leader.election.enable</summary>
     public bool UncleanLeaderElectionEnable { get; set; }
+
+    /// <summary>replica.lag.time.max.ms</summary>
+    public long ReplicaLagTimeMaxMs { get; set; } = 30_000;
+
+    /// <summary>replica.fetch.backoff.ms</summary>
+    public int ReplicaFetchBackoffMs { get; set; } = 1_000;
+
+    /// <summary>replica.fetch.max.bytes</summary>
+    public int ReplicaFetchMaxBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>replica.fetch.response.max.bytes</summary>
+    public int ReplicaFetchResponseMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>replica.fetch.wait.max.ms</summary>
+    public int ReplicaFetchWaitMaxMs { get; set; } = 500;
+
+    /// <summary>replica.fetch.min.bytes</summary>
+    public int ReplicaFetchMinBytes { get; set; } = 1;
 
     /// <summary>log.message.timestamp.before.max.ms: how far in the past a CreateTime may be.</summary>
     public long LogMessageTimestampBeforeMaxMs { get; set; } = long.MaxValue;

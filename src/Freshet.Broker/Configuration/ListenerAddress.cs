@@ -10,6 +10,9 @@ public sealed record ListenerAddress(string SecurityProtocol, string Host, int P
 {
     public const string Plaintext = "PLAINTEXT";
 
+    /// <summary>The listener name of the controller endpoint (controller.listener.names).</summary>
+    public const string Controller = "CONTROLLER";
+
     private static readonly string[] KnownProtocols = [Plaintext, "SSL", "SASL_PLAINTEXT", "SASL_SSL"];
 
     /// <summary>Parses a listener list that must hold exactly one PLAINTEXT listener.</summary>
@@ -19,6 +22,33 @@ public sealed record ListenerAddress(string SecurityProtocol, string Host, int P
         if (items.Count != 1)
             throw new ConfigException(propertyName, value, "expected exactly one listener; Freshet serves one PLAINTEXT listener");
         return Parse(propertyName, items[0], allowPortZero);
+    }
+
+    /// <summary>
+    /// Parses <c>listeners</c>: one PLAINTEXT listener for clients and brokers, and at most one CONTROLLER
+    /// listener, the controller quorum's endpoint.
+    /// </summary>
+    public static (ListenerAddress Client, ListenerAddress? Controller) ParseBrokerAndController(string propertyName, string value)
+    {
+        ListenerAddress? client = null;
+        ListenerAddress? controller = null;
+        foreach (var item in ConfigRule.SplitList(value))
+        {
+            if (item.Trim().StartsWith(Controller + "://", StringComparison.OrdinalIgnoreCase))
+            {
+                if (controller is not null)
+                    throw new ConfigException(propertyName, value, "expected at most one CONTROLLER listener");
+                var plain = Parse(propertyName, item.Trim()[(Controller.Length + 3)..], allowPortZero: true);
+                controller = plain with { SecurityProtocol = Controller };
+                continue;
+            }
+            if (client is not null)
+                throw new ConfigException(propertyName, value, "expected exactly one PLAINTEXT listener (and optionally one CONTROLLER listener)");
+            client = Parse(propertyName, item, allowPortZero: true);
+        }
+        return client is null
+            ? throw new ConfigException(propertyName, value, "expected a PLAINTEXT listener, like PLAINTEXT://127.0.0.1:9092")
+            : (client, controller);
     }
 
     public static ListenerAddress Parse(string propertyName, string value, bool allowPortZero)

@@ -26,6 +26,15 @@ internal static partial class GroupLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Group {GroupId} deleted")]
     public static partial void GroupDeleted(ILogger logger, string groupId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Groups} group(s) from __consumer_offsets in {ElapsedMs} ms")]
-    public static partial void Loaded(ILogger logger, int groups, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Groups} group(s) from __consumer_offsets-{Partition} (leader epoch {LeaderEpoch}) in {ElapsedMs} ms")]
+    public static partial void PartitionLoaded(ILogger logger, int partition, int leaderEpoch, int groups, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Load of __consumer_offsets-{Partition} (leader epoch {LeaderEpoch}) cancelled: leadership moved on")]
+    public static partial void LoadCancelled(ILogger logger, int partition, int leaderEpoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Load of __consumer_offsets-{Partition} (leader epoch {LeaderEpoch}) failed: {Reason}")]
+    public static partial void LoadFailed(ILogger logger, int partition, int leaderEpoch, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No longer coordinating the groups of __consumer_offsets-{Partition} (leader epoch {LeaderEpoch})")]
+    public static partial void Resigned(ILogger logger, int partition, int leaderEpoch);
 }

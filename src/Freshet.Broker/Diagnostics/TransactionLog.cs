@@ -26,6 +26,15 @@ internal static partial class TransactionLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Transactional id {TransactionalId}: marker for {Topic}-{Partition} failed ({Error}); retried later")]
     public static partial void MarkerFailed(ILogger logger, string transactionalId, string topic, int partition, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Transactions} transactional id(s) from __transaction_state in {ElapsedMs} ms")]
-    public static partial void Loaded(ILogger logger, int transactions, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Transactions} transactional id(s) from __transaction_state-{Partition} (coordinator epoch {Epoch}) in {ElapsedMs} ms")]
+    public static partial void PartitionLoaded(ILogger logger, int partition, int epoch, int transactions, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Load of __transaction_state-{Partition} (coordinator epoch {Epoch}) cancelled: leadership moved on")]
+    public static partial void LoadCancelled(ILogger logger, int partition, int epoch);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Load of __transaction_state-{Partition} (coordinator epoch {Epoch}) failed: {Reason}")]
+    public static partial void LoadFailed(ILogger logger, int partition, int epoch, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No longer coordinating the transactional ids of __transaction_state-{Partition} (leader epoch {Epoch})")]
+    public static partial void Resigned(ILogger logger, int partition, int epoch);
 }

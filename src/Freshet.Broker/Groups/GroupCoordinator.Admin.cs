@@ -10,9 +10,9 @@ internal sealed partial class GroupCoordinator
     public DescribeGroupsResponse.DescribedGroup Describe(string groupId)
     {
         var described = new DescribeGroupsResponse.DescribedGroup { GroupId = groupId, GroupState = GroupState.Dead.ToKafkaName() };
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            described.ErrorCode = (short)ErrorCode.CoordinatorLoadInProgress;
+            described.ErrorCode = (short)status;
             return described;
         }
         if (!_groups.TryGetValue(groupId, out var group))
@@ -45,7 +45,7 @@ internal sealed partial class GroupCoordinator
     public ErrorCode List(IReadOnlyCollection<string> statesFilter, IReadOnlyCollection<string> typesFilter, out List<ListGroupsResponse.ListedGroup> listed)
     {
         listed = [];
-        if (_loading)
+        if (_partitions.AnyLoading)
         {
             return ErrorCode.CoordinatorLoadInProgress;
         }
@@ -77,9 +77,9 @@ internal sealed partial class GroupCoordinator
     /// <summary>Deletes an empty group: tombstones for its offsets and its metadata, then Dead.</summary>
     public ErrorCode DeleteGroup(string groupId)
     {
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return ErrorCode.CoordinatorLoadInProgress;
+            return status;
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {

@@ -7,9 +7,9 @@ internal sealed partial class GroupCoordinator
 {
     public ErrorCode Heartbeat(string groupId, int generationId, string memberId, string? groupInstanceId)
     {
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return ErrorCode.CoordinatorLoadInProgress;
+            return status;
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {
@@ -51,9 +51,10 @@ internal sealed partial class GroupCoordinator
     public IReadOnlyList<ErrorCode> Leave(string groupId, IReadOnlyList<LeavingMember> leaving)
     {
         var errors = new ErrorCode[leaving.Count];
-        if (_loading || !_groups.TryGetValue(groupId, out var group))
+        var status = CoordinatorStatus(groupId);
+        if (status != ErrorCode.None || !_groups.TryGetValue(groupId, out var group))
         {
-            Array.Fill(errors, _loading ? ErrorCode.CoordinatorLoadInProgress : ErrorCode.UnknownMemberId);
+            Array.Fill(errors, status != ErrorCode.None ? status : ErrorCode.UnknownMemberId);
             return errors;
         }
         var now = Now;

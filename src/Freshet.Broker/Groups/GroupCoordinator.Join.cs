@@ -7,9 +7,9 @@ internal sealed partial class GroupCoordinator
 {
     public Task<JoinGroupResponse> JoinAsync(JoinGroupCall call)
     {
-        if (_loading)
+        if (CoordinatorStatus(call.GroupId) is var status and not ErrorCode.None)
         {
-            return Task.FromResult(JoinError(ErrorCode.CoordinatorLoadInProgress, call.MemberId));
+            return Task.FromResult(JoinError(status, call.MemberId));
         }
         if (call.GroupId.Length == 0)
         {

@@ -6,60 +6,60 @@ using Freshet.Storage;
 namespace Freshet.Broker.Groups;
 
 /// <summary>
-/// Rebuilds groups and committed offsets by replaying __consumer_offsets, the last record of a
-/// key winning and a tombstone deleting, as Kafka's GroupMetadataManager loads a partition.
+/// Rebuilds the groups and committed offsets of one __consumer_offsets partition by replaying it, the last
+/// record of a key winning and a tombstone deleting, as Kafka's GroupMetadataManager loads a partition.
 /// Offsets of a transaction count from its COMMIT marker on, are dropped at its ABORT marker, and
-/// stay pending when the log ends before either. Requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
+/// stay pending when the log ends before either.
 /// </summary>
 internal sealed partial class GroupCoordinator
 {
-    /// <summary>Replays records written outside any transaction (unit tests, and logs without transactions).</summary>
-    public int Load(IEnumerable<Record> records) => Load(records.Select(r => new InternalLogEntry(0, r, -1, false, null)));
-
-    public int Load(IEnumerable<InternalLogEntry> entries)
+    /// <summary>
+    /// The groups of one partition as its entries leave them, built aside from the served groups; the replay stops
+    /// early when the partition is resigned meanwhile.
+    /// </summary>
+    private Dictionary<string, Group> Replay(IEnumerable<InternalLogEntry> entries, CancellationToken cancellation)
     {
-        _loading = true;
-        try
+        var state = new LoadState();
+        var replayed = 0;
+        foreach (var entry in entries)
         {
-            var state = new LoadState();
-            foreach (var entry in entries)
+            if ((++replayed & 1023) == 0)
             {
-                if (entry.Marker is { } marker)
-                {
-                    state.EndTransaction(entry.Partition, entry.ProducerId, marker == TxnMarkerType.Commit);
-                }
-                else if (entry.Record.Key is { } keyBytes)
-                {
-                    state.Apply(entry, GroupRecords.ReadKey(keyBytes));
-                }
+                cancellation.ThrowIfCancellationRequested();
             }
-            var now = Now;
-            foreach (var groupId in state.Offsets.Keys.Union(state.Metadata.Keys).Union(state.PendingGroups))
+            if (entry.Marker is { } marker)
             {
-                var groupOffsets = state.Offsets.GetValueOrDefault(groupId);
-                var value = state.Metadata.GetValueOrDefault(groupId);
-                var pending = state.PendingOf(groupId);
-                if (value is null && (groupOffsets is null || groupOffsets.Count == 0) && pending.Count == 0)
-                {
-                    continue;
-                }
-                var group = Restore(groupId, value, now);
-                foreach (var (partition, offset) in groupOffsets ?? [])
-                {
-                    group.Offsets[partition] = offset;
-                }
-                foreach (var (producerId, offsets) in pending)
-                {
-                    group.PendingTransactionalOffsets[producerId] = offsets;
-                }
-                _groups[groupId] = group;
+                state.EndTransaction(entry.Partition, entry.ProducerId, marker == TxnMarkerType.Commit);
             }
-            return _groups.Count;
+            else if (entry.Record.Key is { } keyBytes)
+            {
+                state.Apply(entry, GroupRecords.ReadKey(keyBytes));
+            }
         }
-        finally
+        cancellation.ThrowIfCancellationRequested();
+        var now = Now;
+        var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
+        foreach (var groupId in state.Offsets.Keys.Union(state.Metadata.Keys).Union(state.PendingGroups))
         {
-            _loading = false;
+            var groupOffsets = state.Offsets.GetValueOrDefault(groupId);
+            var value = state.Metadata.GetValueOrDefault(groupId);
+            var pending = state.PendingOf(groupId);
+            if (value is null && (groupOffsets is null || groupOffsets.Count == 0) && pending.Count == 0)
+            {
+                continue;
+            }
+            var group = Restore(groupId, value, now);
+            foreach (var (partition, offset) in groupOffsets ?? [])
+            {
+                group.Offsets[partition] = offset;
+            }
+            foreach (var (producerId, offsets) in pending)
+            {
+                group.PendingTransactionalOffsets[producerId] = offsets;
+            }
+            groups[groupId] = group;
         }
+        return groups;
     }
 
     /// <summary>

@@ -82,9 +82,9 @@ internal sealed partial class GroupCoordinator
     private ErrorCode CommitGroupError(string groupId, int generationId, out Group? group)
     {
         group = null;
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return ErrorCode.CoordinatorLoadInProgress;
+            return status;
         }
         if (groupId.Length == 0)
         {
@@ -141,9 +141,9 @@ internal sealed partial class GroupCoordinator
     public ErrorCode Fetch(string groupId, IReadOnlyList<TopicPartition>? partitions, out List<(TopicPartition Partition, CommittedOffset? Offset)> result)
     {
         result = [];
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return ErrorCode.CoordinatorLoadInProgress;
+            return status;
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {
@@ -180,9 +180,9 @@ internal sealed partial class GroupCoordinator
     public ErrorCode DeleteOffsets(string groupId, IReadOnlyList<TopicPartition> partitions, out ErrorCode[] errors)
     {
         errors = new ErrorCode[partitions.Count];
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return ErrorCode.CoordinatorLoadInProgress;
+            return status;
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {

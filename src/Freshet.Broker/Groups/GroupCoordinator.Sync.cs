@@ -14,9 +14,9 @@ internal sealed partial class GroupCoordinator
         string? protocolName,
         IReadOnlyDictionary<string, ReadOnlyMemory<byte>> assignments)
     {
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return SyncError(ErrorCode.CoordinatorLoadInProgress);
+            return SyncError(status);
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {

@@ -54,6 +54,23 @@ internal sealed partial class GroupCoordinator
     /// </summary>
     public void CompleteTransaction(long producerId, int offsetsPartition, bool commit)
     {
+        // A partition still loading may have read its log before this marker: the completion waits for the install.
+        var queued = _partitions.RunIfLoading(offsetsPartition, () =>
+        {
+            if (!_completionsWhileLoading.TryGetValue(offsetsPartition, out var completions))
+            {
+                _completionsWhileLoading[offsetsPartition] = completions = [];
+            }
+            completions.Add((producerId, commit));
+        });
+        if (!queued)
+        {
+            CompleteLoadedTransaction(producerId, offsetsPartition, commit);
+        }
+    }
+
+    private void CompleteLoadedTransaction(long producerId, int offsetsPartition, bool commit)
+    {
         foreach (var group in _groups.Values)
         {
             if (_store.PartitionFor(group.GroupId) != offsetsPartition)
@@ -95,9 +112,9 @@ internal sealed partial class GroupCoordinator
     private ErrorCode TxnCommitGroup(string groupId, out Group? group)
     {
         group = null;
-        if (_loading)
+        if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return ErrorCode.CoordinatorLoadInProgress;
+            return status;
         }
         if (groupId.Length == 0)
         {

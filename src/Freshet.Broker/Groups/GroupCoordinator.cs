@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace Freshet.Broker.Groups;
 
 /// <summary>
-/// Kafka's classic group coordinator for every group of this broker (one broker leads every
-/// __consumer_offsets partition). Membership is in memory, guarded by each group's lock;
+/// Kafka's classic group coordinator for the groups whose __consumer_offsets partition this broker leads
+/// (see the Leadership part). Membership is in memory, guarded by each group's lock;
 /// offsets and group metadata go to the <see cref="IGroupStore"/> before they are acknowledged.
 /// Deadlines are checked by <see cref="Tick"/>, driven by a timer in the broker and by hand in tests.
-/// Split by concern: Join, Sync, Heartbeat (with Leave), Offsets, Admin, Expiry, Load.
+/// Split by concern: Join, Sync, Heartbeat (with Leave), Offsets, Admin, Expiry, Load, Leadership.
 /// </summary>
 internal sealed partial class GroupCoordinator : IAsyncDisposable
 {
@@ -20,7 +20,7 @@ internal sealed partial class GroupCoordinator : IAsyncDisposable
     private readonly ILogger _logger;
     private ITimer? _ticker;
     private DateTimeOffset _nextRetentionCheck;
-    private volatile bool _loading;
+    private readonly Coordination.CoordinatorPartitions _partitions = new();
 
     public GroupCoordinator(GroupCoordinatorOptions options, IGroupStore store, TimeProvider time, ILogger logger)
     {

@@ -1,3 +1,4 @@
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Groups;
@@ -15,6 +16,9 @@ internal interface IGroupStore
 
     /// <summary>The __consumer_offsets partition that holds the group: markers arrive per partition.</summary>
     int PartitionFor(string groupId);
+
+    /// <summary>Every entry of one partition in log order, for loading its groups when this broker becomes its leader.</summary>
+    IEnumerable<InternalLogEntry> Read(int partition);
 }
 
 internal sealed class OffsetsTopicStore(OffsetsTopic topic) : IGroupStore
@@ -26,4 +30,6 @@ internal sealed class OffsetsTopicStore(OffsetsTopic topic) : IGroupStore
         topic.AppendTransactional(groupId, entries, timestamp, producerId, producerEpoch);
 
     public int PartitionFor(string groupId) => topic.PartitionFor(groupId);
+
+    public IEnumerable<InternalLogEntry> Read(int partition) => topic.ReadPartition(partition);
 }

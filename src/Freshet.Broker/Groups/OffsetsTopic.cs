@@ -10,7 +10,7 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
 {
     public const string Name = "__consumer_offsets";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.OffsetsTopicReplicationFactor));
 
     public int PartitionCount => _topic.PartitionCount;
 
@@ -29,6 +29,6 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
     public ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch) =>
         _topic.Append(PartitionFor(groupId), entries, timestamp, producerId, producerEpoch);
 
-    /// <summary>Every entry of every partition, in log order per partition, for rebuilding the coordinator's state.</summary>
-    public IEnumerable<InternalLogEntry> ReadAll() => _topic.ReadAll();
+    /// <summary>Every entry of one partition in log order, for rebuilding the groups it holds.</summary>
+    public IEnumerable<InternalLogEntry> ReadPartition(int partition) => _topic.ReadPartition(partition);
 }

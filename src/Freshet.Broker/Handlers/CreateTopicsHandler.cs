@@ -1,3 +1,4 @@
+using Freshet.Broker.Cluster;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
@@ -6,14 +7,15 @@ using Freshet.Protocol.Messages;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>CreateTopics: partitions, replication factor or explicit assignments, configs, validate-only.</summary>
-internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions options, int nodeId) : ApiHandler<CreateTopicsRequest>
+internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions options) : ApiHandler<CreateTopicsRequest>
 {
     private const short FirstVersionWithDetails = 5;
 
     public override ApiKey Key => ApiKey.CreateTopics;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)
     {
+        var allowForward = !ControllerChannel.IsForwarded(context);
         var response = new CreateTopicsResponse();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
@@ -25,14 +27,15 @@ internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions option
             }
             var result = duplicates.Contains(topic.Name)
                 ? TopicResult.Fail(ErrorCode.InvalidRequest, $"Topic '{topic.Name}' appears more than once in the request.")
-                : Create(topic, request.ValidateOnly);
+                : await CreateAsync(topic, request.ValidateOnly, allowForward, context.Closing).ConfigureAwait(false);
             response.Topics.Add(Describe(topic.Name, result, context.ApiVersion));
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 
-    private TopicResult Create(CreateTopicsRequest.CreatableTopic topic, bool validateOnly)
+    private async Task<TopicResult> CreateAsync(CreateTopicsRequest.CreatableTopic topic, bool validateOnly, bool allowForward, CancellationToken cancellationToken)
     {
+        IReadOnlyList<IReadOnlyList<int>>? assignments = null;
         var partitions = topic.NumPartitions;
         var replicationFactor = topic.ReplicationFactor;
         if (topic.Assignments.Count > 0)
@@ -48,13 +51,12 @@ internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions option
             }
             foreach (var assignment in topic.Assignments)
             {
-                if (assignment.BrokerIds.Count == 0 || assignment.BrokerIds.Any(id => id != nodeId) || assignment.BrokerIds.Distinct().Count() != assignment.BrokerIds.Count)
+                if (assignment.BrokerIds.Count == 0 || assignment.BrokerIds.Distinct().Count() != assignment.BrokerIds.Count)
                 {
-                    return TopicResult.Fail(ErrorCode.InvalidReplicaAssignment, $"Partition {assignment.PartitionIndex} must be assigned to broker {nodeId}, the only broker.");
+                    return TopicResult.Fail(ErrorCode.InvalidReplicaAssignment, $"Partition {assignment.PartitionIndex} must have distinct replicas.");
                 }
             }
-            partitions = topic.Assignments.Count;
-            replicationFactor = 1;
+            assignments = topic.Assignments.OrderBy(a => a.PartitionIndex).Select(a => (IReadOnlyList<int>)a.BrokerIds).ToList();
         }
         var configs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var config in topic.Configs)
@@ -65,7 +67,7 @@ internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions option
             }
             configs[config.Name] = config.Value;
         }
-        return admin.Create(topic.Name, partitions, replicationFactor, configs, validateOnly);
+        return await admin.CreateAsync(topic.Name, partitions, replicationFactor, assignments, configs, validateOnly, allowForward, cancellationToken).ConfigureAwait(false);
     }
 
     private CreateTopicsResponse.CreatableTopicResult Describe(string name, TopicResult result, short version)
@@ -80,7 +82,7 @@ internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions option
         {
             described.TopicId = topic.Id;
             described.NumPartitions = topic.PartitionCount;
-            described.ReplicationFactor = 1;
+            described.ReplicationFactor = result.ReplicationFactor;
             described.Configs = [];
             foreach (var entry in DescribedConfig.ForTopic(options, topic.ConfigOverrides))
             {

@@ -1,3 +1,4 @@
+using Freshet.Broker.Cluster;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
@@ -11,14 +12,15 @@ internal sealed class DeleteTopicsHandler(TopicCatalog catalog, TopicAdmin admin
 
     public override ApiKey Key => ApiKey.DeleteTopics;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
     {
+        var allowForward = !ControllerChannel.IsForwarded(context);
         var response = new DeleteTopicsResponse();
         if (context.ApiVersion < FirstVersionWithTopicStates)
         {
             foreach (var name in request.TopicNames)
             {
-                response.Responses.Add(Delete(name));
+                response.Responses.Add(await DeleteAsync(name, allowForward, context.Closing).ConfigureAwait(false));
             }
         }
         else
@@ -27,11 +29,11 @@ internal sealed class DeleteTopicsHandler(TopicCatalog catalog, TopicAdmin admin
             {
                 if (state.Name is { } name)
                 {
-                    response.Responses.Add(Delete(name));
+                    response.Responses.Add(await DeleteAsync(name, allowForward, context.Closing).ConfigureAwait(false));
                 }
                 else if (catalog.TryGet(state.TopicId, out var topic))
                 {
-                    response.Responses.Add(Delete(topic.Name));
+                    response.Responses.Add(await DeleteAsync(topic.Name, allowForward, context.Closing).ConfigureAwait(false));
                 }
                 else
                 {
@@ -45,12 +47,12 @@ internal sealed class DeleteTopicsHandler(TopicCatalog catalog, TopicAdmin admin
                 }
             }
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 
-    private DeleteTopicsResponse.DeletableTopicResult Delete(string name)
+    private async Task<DeleteTopicsResponse.DeletableTopicResult> DeleteAsync(string name, bool allowForward, CancellationToken cancellationToken)
     {
-        var result = admin.Delete(name);
+        var result = await admin.DeleteAsync(name, allowForward, cancellationToken).ConfigureAwait(false);
         return new DeleteTopicsResponse.DeletableTopicResult
         {
             Name = name,

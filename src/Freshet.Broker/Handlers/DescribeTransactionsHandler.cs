@@ -15,11 +15,11 @@ internal sealed class DescribeTransactionsHandler(TransactionCoordinator coordin
         foreach (var transactionalId in request.TransactionalIds)
         {
             var data = new DescribeTransactionsResponse.TransactionStateData { TransactionalId = transactionalId };
-            var described = coordinator.Loading ? null : coordinator.Describe(transactionalId);
+            var status = transactionalId.Length == 0 ? ErrorCode.InvalidRequest : coordinator.CoordinatorStatus(transactionalId);
+            var described = status == ErrorCode.None ? coordinator.Describe(transactionalId) : null;
             if (described is null)
             {
-                data.ErrorCode = (short)(coordinator.Loading ? ErrorCode.CoordinatorLoadInProgress
-                    : transactionalId.Length == 0 ? ErrorCode.InvalidRequest : ErrorCode.TransactionalIdNotFound);
+                data.ErrorCode = (short)(status != ErrorCode.None ? status : ErrorCode.TransactionalIdNotFound);
             }
             else
             {

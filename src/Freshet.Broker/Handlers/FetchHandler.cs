@@ -10,16 +10,20 @@ using Freshet.Storage;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
-/// Fetch: reads whole batches from each partition up to the high watermark (read_uncommitted)
-/// or the last stable offset (read_committed, with the aborted transactions of the range)
-/// within the per-partition and per-request byte limits. When less than min_bytes is available the
-/// request waits, up to max_wait_ms, and is woken by the next append to any of its partitions.
+/// Fetch, served by the leader only: a consumer reads whole batches up to the high watermark
+/// (read_uncommitted) or the last stable offset (read_committed, with the aborted transactions of the
+/// range); a follower reads up to the log end, and its fetch offset moves the high watermark and its
+/// place in the ISR. Byte limits apply per partition and per request. When less than min_bytes is
+/// available the request waits, up to max_wait_ms, and is woken by the next high watermark move
+/// (consumers) or append (followers) on any of its partitions.
 /// Fetch sessions (KIP-227) are declined by answering session id 0, so clients send full
 /// fetch requests, which Kafka allows.
 /// </summary>
 internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options) : ApiHandler<FetchRequest>
 {
     private const short FirstVersionWithTopicIds = 13;
+    private const short FirstVersionWithLastFetchedEpoch = 12;
+    private const short FirstVersionWithReplicaState = 15;
     private const byte ReadCommitted = 1;
 
     public override ApiKey Key => ApiKey.Fetch;
@@ -35,23 +39,25 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             return new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound };
         }
         var useTopicIds = context.ApiVersion >= FirstVersionWithTopicIds;
-        var targets = Resolve(request, useTopicIds);
+        // A broker's replica fetch names its id; consumers send -1.
+        var replicaId = context.ApiVersion >= FirstVersionWithReplicaState ? request.ReplicaState.ReplicaId : request.ReplicaId;
+        var targets = Resolve(request, useTopicIds, context.ApiVersion >= FirstVersionWithLastFetchedEpoch, replicaId);
         var maxBytes = Math.Min(context.ApiVersion >= 3 ? request.MaxBytes : int.MaxValue, options.FetchMaxBytes);
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * Math.Max(0, request.MaxWaitMs) / 1000;
 
         while (true)
         {
-            // Take the wake-up signals before reading, so an append that lands after the read
-            // still ends the wait.
+            // Take the wake-up signals before reading, so a change that lands after the read still ends the
+            // wait: followers wait for appends, consumers for the high watermark, which bounds what they see.
             var signals = new List<Task>(targets.Count + 1);
             foreach (var target in targets)
             {
                 if (target.Partition is { } partition)
                 {
-                    signals.Add(partition.NextAppend);
+                    signals.Add(replicaId >= 0 ? partition.NextAppend : partition.NextHighWatermark);
                 }
             }
-            var reads = ReadAll(targets, maxBytes, request.IsolationLevel == ReadCommitted, out var totalBytes, out var anyError);
+            var reads = ReadAll(targets, maxBytes, request.IsolationLevel == ReadCommitted, replicaId >= 0, out var totalBytes, out var anyError);
             var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (totalBytes >= request.MinBytes || anyError || remaining <= TimeSpan.Zero || signals.Count == 0)
             {
@@ -66,7 +72,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         }
     }
 
-    private List<FetchTarget> Resolve(FetchRequest request, bool useTopicIds)
+    private List<FetchTarget> Resolve(FetchRequest request, bool useTopicIds, bool hasLastFetchedEpoch, int replicaId)
     {
         var targets = new List<FetchTarget>();
         foreach (var topic in request.Topics)
@@ -85,13 +91,27 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                 {
                     error = ErrorCode.UnknownTopicOrPartition;
                 }
-                targets.Add(new FetchTarget(topic.Topic, topic.TopicId, wanted.Partition, wanted.FetchOffset, wanted.PartitionMaxBytes, partition, error));
+                else
+                {
+                    // Only the leader serves fetches, to consumers and followers alike.
+                    error = partition.CheckLeaderEpoch(wanted.CurrentLeaderEpoch, requireLeader: true);
+                }
+                FetchResponse.EpochEndOffset? diverging = null;
+                if (error == ErrorCode.None && replicaId >= 0)
+                {
+                    diverging = hasLastFetchedEpoch ? ReplicaFetch.Divergence(partition!, wanted.LastFetchedEpoch, wanted.FetchOffset) : null;
+                    if (diverging is null && !partition!.OnFollowerFetch(replicaId, wanted.FetchOffset))
+                    {
+                        error = ErrorCode.NotLeaderOrFollower;
+                    }
+                }
+                targets.Add(new FetchTarget(topic.Topic, topic.TopicId, wanted.Partition, wanted.FetchOffset, wanted.PartitionMaxBytes, partition, error, diverging));
             }
         }
         return targets;
     }
 
-    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, bool readCommitted, out int totalBytes, out bool anyError)
+    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, bool readCommitted, bool replica, out int totalBytes, out bool anyError)
     {
         var reads = new FetchRead[targets.Count];
         totalBytes = 0;
@@ -105,6 +125,13 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                 anyError = true;
                 continue;
             }
+            if (target.Diverging is not null)
+            {
+                // The follower truncates before it fetches again: answered at once, without records.
+                reads[i] = new FetchRead(ErrorCode.None, null, -1);
+                anyError = true;
+                continue;
+            }
             var budget = Math.Min(target.PartitionMaxBytes, maxBytes - totalBytes);
             var log = target.Partition.Log;
             // read_committed stops at the last stable offset: nothing of an open transaction is visible yet.
@@ -113,7 +140,8 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             {
                 // KIP-74: the first batch of the response is returned even when it is larger
                 // than the limits, so a consumer can never be stuck behind one large batch.
-                var maxOffset = readCommitted ? lastStableOffset : log.HighWatermark;
+                // A follower reads to the log end: what it fetches is what moves the high watermark.
+                var maxOffset = replica ? log.LogEndOffset : readCommitted ? lastStableOffset : log.HighWatermark;
                 var result = log.Read(target.FetchOffset, Math.Max(0, budget), maxOffset, minOneBatch: totalBytes == 0);
                 totalBytes += result.Records.Length;
                 reads[i] = new FetchRead(ErrorCode.None, result, lastStableOffset);
@@ -161,6 +189,10 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             LogStartOffset = -1,
             AbortedTransactions = request.IsolationLevel == ReadCommitted ? [] : null,
         };
+        if (target.Diverging is { } diverging)
+        {
+            data.DivergingEpoch = diverging;
+        }
         if (target.Partition is { } partition)
         {
             var log = partition.Log;
@@ -203,7 +235,9 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         }
     }
 
-    private sealed record FetchTarget(string Topic, KafkaUuid TopicId, int PartitionIndex, long FetchOffset, int PartitionMaxBytes, Partition? Partition, ErrorCode Error);
+    private sealed record FetchTarget(
+        string Topic, KafkaUuid TopicId, int PartitionIndex, long FetchOffset, int PartitionMaxBytes, Partition? Partition, ErrorCode Error,
+        FetchResponse.EpochEndOffset? Diverging);
 
     private readonly record struct FetchRead(ErrorCode Error, LogReadResult? Result, long LastStableOffset);
 }

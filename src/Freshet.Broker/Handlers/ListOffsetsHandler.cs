@@ -7,7 +7,8 @@ namespace Freshet.Broker.Handlers;
 
 /// <summary>
 /// ListOffsets: earliest (-2), latest (-1), the record with the largest timestamp (-3), or the
-/// first offset whose timestamp is at or after a given time (via the time index).
+/// first offset whose timestamp is at or after a given time (via the time index). Answered by the
+/// partition's leader only; latest is the high watermark for clients and the log end for followers.
 /// </summary>
 internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<ListOffsetsRequest>
 {
@@ -28,19 +29,26 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
             var topicResponse = new ListOffsetsResponse.ListOffsetsTopicResponse { Name = topic.Name };
             foreach (var wanted in topic.Partitions)
             {
-                topicResponse.Partitions.Add(Lookup(topic.Name, wanted, context.ApiVersion, request.IsolationLevel == ReadCommitted));
+                topicResponse.Partitions.Add(Lookup(topic.Name, wanted, context.ApiVersion, request.IsolationLevel == ReadCommitted, request.ReplicaId >= 0));
             }
             response.Topics.Add(topicResponse);
         }
         return ValueTask.FromResult<IResponseMessage?>(response);
     }
 
-    private ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(string topic, ListOffsetsRequest.ListOffsetsPartition wanted, short version, bool readCommitted)
+    private ListOffsetsResponse.ListOffsetsPartitionResponse Lookup(
+        string topic, ListOffsetsRequest.ListOffsetsPartition wanted, short version, bool readCommitted, bool fromReplica)
     {
         var result = new ListOffsetsResponse.ListOffsetsPartitionResponse { PartitionIndex = wanted.PartitionIndex };
         if (!replicas.TryGetPartition(topic, wanted.PartitionIndex, out var partition))
         {
             result.ErrorCode = (short)ErrorCode.UnknownTopicOrPartition;
+            return result;
+        }
+        var leadership = partition.CheckLeaderEpoch(version >= 4 ? wanted.CurrentLeaderEpoch : -1, requireLeader: true);
+        if (leadership != ErrorCode.None)
+        {
+            result.ErrorCode = (short)leadership;
             return result;
         }
         var log = partition.Log;
@@ -53,7 +61,8 @@ internal sealed class ListOffsetsHandler(ReplicaManager replicas) : ApiHandler<L
         try
         {
             // read_committed sees offsets below the last stable offset only, read_uncommitted below the high watermark.
-            var lastFetchable = readCommitted ? partition.LastStableOffset : log.HighWatermark;
+            // A follower asks for the leader's log end, to truncate to it.
+            var lastFetchable = fromReplica ? log.LogEndOffset : readCommitted ? partition.LastStableOffset : log.HighWatermark;
             found = Find(log, wanted.Timestamp, lastFetchable);
         }
         catch (IOException)

@@ -16,7 +16,7 @@ internal sealed class ListTransactionsHandler(TransactionCoordinator coordinator
     protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, ListTransactionsRequest request)
     {
         var response = new ListTransactionsResponse();
-        if (coordinator.Loading)
+        if (coordinator.AnyLoading)
         {
             response.ErrorCode = (short)ErrorCode.CoordinatorLoadInProgress;
             return ValueTask.FromResult<IResponseMessage?>(response);

@@ -10,7 +10,7 @@ namespace Freshet.Broker.Handlers;
 /// leads. The local coordinator writes its markers in-process through the same writer; this is the wire form
 /// for coordinators on other brokers and for tools.
 /// </summary>
-internal sealed class WriteTxnMarkersHandler(ITxnMarkerWriter markers) : ApiHandler<WriteTxnMarkersRequest>
+internal sealed class WriteTxnMarkersHandler(LocalTxnMarkerWriter markers) : ApiHandler<WriteTxnMarkersRequest>
 {
     public override ApiKey Key => ApiKey.WriteTxnMarkers;
 

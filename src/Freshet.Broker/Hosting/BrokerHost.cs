@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Net;
+using Freshet.Broker.Cluster;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Diagnostics;
 using Freshet.Broker.Groups;
 using Freshet.Broker.Handlers;
 using Freshet.Broker.Network;
-using Freshet.Broker.Producers;
 using Freshet.Broker.Replication;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
@@ -30,6 +30,7 @@ public sealed class BrokerHost : IAsyncDisposable
     private readonly KafkaListener _listener;
     private readonly GroupCoordinator _groups;
     private readonly TransactionCoordinator _transactions;
+    private readonly ClusterServices _cluster;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
     private readonly Timer _producerExpiryTimer;
@@ -39,10 +40,11 @@ public sealed class BrokerHost : IAsyncDisposable
     private int _stopped;
 
     private BrokerHost(
-        BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, LogCleaner? cleaner, KafkaListener listener,
+        BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, ClusterServices cluster, LogCleaner? cleaner, KafkaListener listener,
         GroupCoordinator groups, TransactionCoordinator transactions, ILogger logger)
     {
         Replicas = replicas;
+        _cluster = cluster;
         _transactions = transactions;
         _cleaner = cleaner;
         Options = options;
@@ -66,6 +68,9 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <summary>The partitions this broker hosts (for the coordinators and for tests that write as they do).</summary>
     internal ReplicaManager Replicas { get; }
 
+    /// <summary>The quorum, controller and metadata of this node (for tests that look at the cluster's state).</summary>
+    internal ClusterServices Cluster => _cluster;
+
     /// <summary>The address the listener is bound to (the real port when 0 was asked for).</summary>
     public IPEndPoint BoundEndPoint => _listener.BoundEndPoint;
 
@@ -83,63 +88,71 @@ public sealed class BrokerHost : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var logger = loggerFactory.CreateLogger("Freshet.Broker");
         var logDirs = options.LogDirs.Select(Path.GetFullPath).ToList();
+        // Checked before anything is opened, so a bad quorum config fails fast and leaves no files behind.
+        var quorumOptions = QuorumSettings.For(options, logDirs[0]);
         var logs = new LogManager(
             new LogManagerOptions
             {
                 LogDirs = logDirs,
                 DefaultConfig = LogConfigs.For(options, new Dictionary<string, string>()),
                 NodeId = options.NodeId,
-                ClusterId = options.ClusterId,
+                ClusterId = QuorumSettings.DefaultClusterId(options),
                 DiskFaults = diskFaults,
             },
             loggerFactory);
         KafkaListener? listener = null;
         GroupCoordinator? groups = null;
         TransactionCoordinator? transactions = null;
+        ClusterServices? cluster = null;
+        ReplicaManager? replicas = null;
         try
         {
-            var catalog = new TopicCatalog(new TopicStore(logDirs[0]));
-            catalog.Load();
-            var replicas = new ReplicaManager(logs, options);
-            replicas.LoadPartitions(catalog.Snapshot());
+            // Each log keeps the default config until the metadata image gives its topic's overrides.
+            logs.LoadLogs(_ => LogConfigs.For(options, new Dictionary<string, string>()));
+            var catalog = new TopicCatalog();
+            replicas = new ReplicaManager(logs, options, TimeProvider.System, logger);
             cancellationToken.ThrowIfCancellationRequested();
 
             var endPoint = new IPEndPoint(await ResolveAsync(options.ListenHost, cancellationToken).ConfigureAwait(false), options.ListenPort);
             listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
-            var producerIds = new ProducerIdManager(logDirs[0]);
-            var admin = new TopicAdmin(catalog, replicas, options, logger);
-            var configAdmin = new TopicConfigAdmin(catalog, replicas, options, logger);
+            cluster = await ClusterServices.CreateAsync(options, quorumOptions, node, catalog, replicas, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+            var admin = new TopicAdmin(catalog, cluster.Controller, cluster.Channel, cluster.Publisher, options, logger);
+            var configAdmin = new TopicConfigAdmin(catalog, cluster.Controller, cluster.Publisher, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
             var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
             groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
-            // Groups and offsets are rebuilt before the listener opens, so no client sees a half-loaded coordinator.
-            var loadStarted = Stopwatch.GetTimestamp();
-            var loaded = groups.Load(offsetsTopic.ReadAll());
-            GroupLog.Loaded(logger, loaded, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
-            groups.Start();
             var markers = new LocalTxnMarkerWriter(replicas, groups);
+            var producerIds = cluster.ProducerIds;
             transactions = new TransactionCoordinator(
                 TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
-            // After the groups, so the markers of transactions completed now reach their pending offsets.
-            loadStarted = Stopwatch.GetTimestamp();
-            var loadedTransactions = transactions.Load(transactionTopic.ReadAll());
-            TransactionLog.Loaded(logger, loadedTransactions, (long)Stopwatch.GetElapsedTime(loadStarted).TotalMilliseconds);
+            // The coordinators load a partition of their internal topic when this broker comes to lead it, so they
+            // listen before the first metadata image is applied. Groups first: markers of transactions completed at
+            // load reach their pending offsets.
+            replicas.AddLeadershipListener(groups);
+            replicas.AddLeadershipListener(transactions);
+            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+            // Alone, this node now leads every partition: the coordinators are loaded before the listener opens, so no
+            // client sees a half-loaded coordinator. In a cluster, loads run as leadership arrives.
+            await groups.WhenLoadedAsync().ConfigureAwait(false);
+            groups.Start();
+            await transactions.WhenLoadedAsync().ConfigureAwait(false);
             transactions.Start();
+            var forwarding = new ControllerForwarding(cluster.Channel, cluster.Apis);
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
             [
                 new ProduceHandler(catalog, replicas),
                 new FetchHandler(catalog, replicas, options),
                 new ListOffsetsHandler(replicas),
-                new MetadataHandler(node, catalog, admin, options),
+                new MetadataHandler(node, cluster.Quorum, catalog, admin, options),
                 new DescribeConfigsHandler(catalog, options),
                 new ApiVersionsHandler(() => registry!),
-                new CreateTopicsHandler(admin, options, options.NodeId),
+                new CreateTopicsHandler(admin, options),
                 new DeleteTopicsHandler(catalog, admin),
-                new AlterConfigsHandler(configAdmin, options),
-                new IncrementalAlterConfigsHandler(configAdmin, options),
+                new AlterConfigsHandler(configAdmin, forwarding, options),
+                new IncrementalAlterConfigsHandler(configAdmin, forwarding, options),
                 new DeleteRecordsHandler(replicas),
                 new FindCoordinatorHandler(node, offsetsTopic, transactionTopic),
                 new JoinGroupHandler(groups),
@@ -161,6 +174,11 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeTransactionsHandler(transactions),
                 new ListTransactionsHandler(transactions),
                 new DescribeProducersHandler(replicas),
+                new OffsetForLeaderEpochHandler(replicas),
+                new DescribeClusterHandler(node, cluster.Quorum, catalog),
+                new ElectLeadersHandler(cluster.Controller, forwarding),
+                new CreatePartitionsHandler(catalog, cluster.Controller, forwarding, cluster.Publisher),
+                .. cluster.Handlers(),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
 
@@ -177,7 +195,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     TimeProvider.System)
                 : null;
             cleaner?.Start();
-            var host = new BrokerHost(options, node, logs, replicas, cleaner, listener, groups, transactions, logger);
+            var host = new BrokerHost(options, node, logs, replicas, cluster, cleaner, listener, groups, transactions, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
             BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
             return host;
@@ -195,6 +213,14 @@ public sealed class BrokerHost : IAsyncDisposable
             if (groups is not null)
             {
                 await groups.DisposeAsync().ConfigureAwait(false);
+            }
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+            if (replicas is not null)
+            {
+                await replicas.DisposeAsync().ConfigureAwait(false);
             }
             logs.Dispose();
             throw;
@@ -249,6 +275,8 @@ public sealed class BrokerHost : IAsyncDisposable
             return;
         }
         cancellationToken.ThrowIfCancellationRequested();
+        // Leaderships move to other brokers first, while this one still serves their fetches.
+        await _cluster.ControlledShutdownAsync().ConfigureAwait(false);
         await _checkpointTimer.DisposeAsync().ConfigureAwait(false);
         await _flushTimer.DisposeAsync().ConfigureAwait(false);
         await _producerExpiryTimer.DisposeAsync().ConfigureAwait(false);
@@ -256,6 +284,9 @@ public sealed class BrokerHost : IAsyncDisposable
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _transactions.DisposeAsync().ConfigureAwait(false);
         await _groups.DisposeAsync().ConfigureAwait(false);
+        await _cluster.DisposeAsync().ConfigureAwait(false);
+        // Replica fetchers stop before the logs they append to close.
+        await Replicas.DisposeAsync().ConfigureAwait(false);
         if (_cleaner is not null)
         {
             await _cleaner.DisposeAsync().ConfigureAwait(false);

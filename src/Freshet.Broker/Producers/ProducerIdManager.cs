@@ -1,62 +1,82 @@
-using System.Globalization;
-using Freshet.Storage;
-
 namespace Freshet.Broker.Producers;
 
-/// <summary>
-/// Hands out producer ids that never repeat, also across restarts: ids come from blocks of
-/// <see cref="BlockSize"/>, and the end of the current block is persisted (temp file, fsync, rename) before the
-/// first id of the block is given out, so a restart continues after it. A single-node stand-in for the metadata
-/// log's producer-id-block records, kept in the first log dir beside the topic list.
-/// </summary>
-internal sealed class ProducerIdManager
+/// <summary>A block of producer ids the controller reserved for this broker: [Start, Start + Length).</summary>
+internal readonly record struct ProducerIdBlock(long Start, int Length)
 {
-    public const string FileName = "freshet-producer-ids";
+    public long End => Start + Length;
+}
 
-    /// <summary>Kafka's controller allocates producer ids in blocks of 1000.</summary>
-    public const int BlockSize = 1000;
+/// <summary>
+/// Hands out producer ids that never repeat across the cluster: ids come from blocks the active controller
+/// reserves in the metadata log (AllocateProducerIds), so no two brokers, and no restart, get the same block.
+/// The next block is fetched in the background once 90% of the current one is used, as Kafka's manager does,
+/// so a caller waits for the controller only when ids are drawn faster than a block can be fetched.
+/// </summary>
+internal sealed class ProducerIdManager(Func<CancellationToken, Task<ProducerIdBlock>> allocate)
+{
+    private const double PrefetchAt = 0.9;
 
-    private readonly object _lock = new();
-    private readonly string _path;
+    private readonly Lock _lock = new();
+    private ProducerIdBlock _current;
     private long _next;
-    private long _blockEnd;
+    private Task<ProducerIdBlock>? _prefetch;
 
-    public ProducerIdManager(string directory)
-    {
-        _path = Path.Combine(directory, FileName);
-        _next = File.Exists(_path) ? Parse(File.ReadAllText(_path)) : 0;
-        _blockEnd = _next;
-    }
-
-    /// <summary>Thread-safe.</summary>
-    /// <exception cref="IOException">The next block could not be persisted.</exception>
+    /// <summary>Thread-safe. Blocks only when the current block is spent and the next has not arrived.</summary>
+    /// <exception cref="IOException">The controller could not be reached to reserve a block.</exception>
     public long NextProducerId()
     {
-        lock (_lock)
+        while (true)
         {
-            if (_next == _blockEnd)
+            Task<ProducerIdBlock> pending;
+            lock (_lock)
             {
-                var end = _blockEnd + BlockSize;
-                Write(end);
-                _blockEnd = end;
+                if (_next < _current.End)
+                {
+                    var id = _next++;
+                    if (_prefetch is null && _next - _current.Start >= _current.Length * PrefetchAt)
+                    {
+                        _prefetch = Task.Run(Fetch);
+                    }
+                    return id;
+                }
+                _prefetch ??= Task.Run(Fetch);
+                pending = _prefetch;
             }
-            return _next++;
+            ProducerIdBlock block;
+            try
+            {
+                block = pending.GetAwaiter().GetResult();
+            }
+            catch (Exception e)
+            {
+                lock (_lock)
+                {
+                    if (ReferenceEquals(_prefetch, pending))
+                    {
+                        _prefetch = null;
+                    }
+                }
+                throw e as IOException ?? new IOException($"No producer id block from the controller: {e.Message}", e);
+            }
+            lock (_lock)
+            {
+                if (ReferenceEquals(_prefetch, pending))
+                {
+                    _prefetch = null;
+                    if (block.Start >= _current.End)
+                    {
+                        _current = block;
+                        _next = block.Start;
+                    }
+                }
+            }
         }
     }
 
-    private void Write(long blockEnd)
+    // Kafka's broker gives up on a producer id block request after the request timeout; 30 s here.
+    private async Task<ProducerIdBlock> Fetch()
     {
-        var temp = _path + LogFileNames.TempSuffix;
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(blockEnd.ToString(CultureInfo.InvariantCulture) + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, _path, overwrite: true);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return await allocate(deadline.Token).ConfigureAwait(false);
     }
-
-    private long Parse(string text) =>
-        long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 0
-            ? value
-            : throw new InvalidDataException($"{_path} does not hold a producer id block end.");
 }

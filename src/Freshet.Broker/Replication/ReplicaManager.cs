@@ -1,94 +1,94 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using Freshet.Broker.Configuration;
+using Freshet.Broker.InterBroker;
+using Freshet.Broker.Replication.Fetcher;
 using Freshet.Broker.Topics;
 using Freshet.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Freshet.Broker.Replication;
 
-/// <summary>The partitions this broker hosts, each backed by a log from the <see cref="LogManager"/>.</summary>
-internal sealed class ReplicaManager(LogManager logs, BrokerOptions options)
+/// <summary>
+/// The partitions this broker hosts, each backed by a log from the <see cref="LogManager"/>, as leader or follower.
+/// States from the metadata image set each partition's role; followers fetch from their leader's replica fetcher;
+/// leaders drop followers that lag behind from the ISR on a timer, as Kafka's isr-expiration task does.
+/// </summary>
+internal sealed partial class ReplicaManager : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<TopicPartition, Partition> _partitions = new();
+    private readonly LogManager _logs;
+    private readonly BrokerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly AlterPartitionForwarder _alterPartition = new();
+    private readonly ITimer _isrExpiry;
+    private IPartitionLeadershipListener[] _listeners = [];
+    private IBrokerDirectory? _directory;
+    private ReplicaFetcherManager? _fetchers;
+
+    public ReplicaManager(LogManager logs, BrokerOptions options, TimeProvider? time = null, ILogger? logger = null)
+    {
+        _logs = logs;
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+        var period = TimeSpan.FromMilliseconds(Math.Max(1, options.ReplicaLagTimeMaxMs / 2));
+        _isrExpiry = _time.CreateTimer(_ => ShrinkIsrs(), null, period, period);
+    }
 
     public int PartitionCount => _partitions.Count;
 
-    public LogConfig LogConfigFor(TopicDefinition topic) => LogConfigs.For(options, topic.ConfigOverrides);
+    /// <summary>This broker's id: the directory's once the broker is in a cluster, node.id before.</summary>
+    public int LocalBrokerId => _directory?.LocalBrokerId ?? _options.NodeId;
 
-    /// <summary>Opens the logs of every known topic, creating any that a crash left without a directory.</summary>
-    public void LoadPartitions(IReadOnlyList<TopicDefinition> topics)
+    /// <summary>
+    /// Joins a cluster: followers fetch from the brokers the directory names, leaders send ISR changes through
+    /// <paramref name="alterPartition"/>. Called once, before the first <see cref="ApplyPartitionStates"/>.
+    /// </summary>
+    public void UseCluster(IBrokerDirectory directory, IAlterPartitionChannel alterPartition)
     {
-        var byTopic = topics.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        logs.LoadLogs(tp => byTopic.TryGetValue(tp.Topic, out var topic) ? LogConfigFor(topic) : LogConfigs.For(options, new Dictionary<string, string>()));
-        foreach (var topic in topics)
+        _directory = directory;
+        _alterPartition.Target = alterPartition;
+        _fetchers = new ReplicaFetcherManager(directory, _options, _logger);
+    }
+
+    public void AddLeadershipListener(IPartitionLeadershipListener listener)
+    {
+        lock (_partitions)
         {
-            CreatePartitions(topic);
+            _listeners = [.. _listeners, listener];
         }
     }
 
-    public IReadOnlyList<Partition> CreatePartitions(TopicDefinition topic)
-    {
-        var config = LogConfigFor(topic);
-        var ids = new TopicPartition[topic.PartitionCount];
-        var missing = new List<TopicPartition>();
-        for (var index = 0; index < ids.Length; index++)
-        {
-            ids[index] = new TopicPartition(topic.Name, index);
-            if (!logs.TryGetLog(ids[index], out _))
-            {
-                missing.Add(ids[index]);
-            }
-        }
-        // The missing logs in one call, so that the log manager can create their directories in parallel.
-        if (missing.Count > 0)
-        {
-            logs.CreateLogs(missing, topic.Id, config);
-        }
-        var created = new List<Partition>(topic.PartitionCount);
-        for (var index = 0; index < topic.PartitionCount; index++)
-        {
-            var id = ids[index];
-            var log = logs.TryGetLog(id, out var existing) ? existing : throw new InvalidOperationException($"{id} has no log after creation.");
-            var partition = _partitions.GetOrAdd(id, _ =>
-            {
-                // The sole in-sync replica is the leader, so its high watermark is its log end offset, also when the
-                // replication-offset checkpoint is older than the log (after a crash), as Kafka's leader election sets it.
-                log.HighWatermark = log.LogEndOffset;
-                return new Partition(id, topic.Id, log);
-            });
-            partition.MinInSyncReplicas = LogConfigs.MinInSyncReplicas(options, topic.ConfigOverrides);
-            created.Add(partition);
-        }
-        return created;
-    }
-
-    /// <summary>Gives every partition of the topic its new log settings; the next append follows them.</summary>
-    public void ApplyConfig(TopicDefinition topic)
-    {
-        var config = LogConfigFor(topic);
-        var minInSyncReplicas = LogConfigs.MinInSyncReplicas(options, topic.ConfigOverrides);
-        for (var index = 0; index < topic.PartitionCount; index++)
-        {
-            if (_partitions.TryGetValue(new TopicPartition(topic.Name, index), out var partition))
-            {
-                partition.Log.Config = config;
-                partition.MinInSyncReplicas = minInSyncReplicas;
-            }
-        }
-    }
-
-    public void DeletePartitions(TopicDefinition topic)
-    {
-        for (var index = 0; index < topic.PartitionCount; index++)
-        {
-            var id = new TopicPartition(topic.Name, index);
-            if (_partitions.TryRemove(id, out _))
-            {
-                logs.DeleteLog(id);
-            }
-        }
-    }
+    public LogConfig LogConfigFor(TopicDefinition topic) => LogConfigs.For(_options, topic.ConfigOverrides);
 
     public bool TryGetPartition(string topic, int partition, [NotNullWhen(true)] out Partition? result) =>
         _partitions.TryGetValue(new TopicPartition(topic, partition), out result);
+
+    public bool TryGetPartition(TopicPartition id, [NotNullWhen(true)] out Partition? result) => _partitions.TryGetValue(id, out result);
+
+    private Partition NewPartition(TopicPartition id, PartitionLog log) =>
+        new(id, log.TopicId, log, LocalBrokerId, _alterPartition, _time);
+
+    private void ShrinkIsrs()
+    {
+        foreach (var partition in _partitions.Values)
+        {
+            if (partition.IsLeader)
+            {
+                partition.MaybeShrinkIsr(_options.ReplicaLagTimeMaxMs);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _isrExpiry.DisposeAsync().ConfigureAwait(false);
+        if (_fetchers is not null)
+        {
+            await _fetchers.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 }

@@ -12,10 +12,10 @@ namespace Freshet.Broker.Topics;
 /// <summary>
 /// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on first
 /// use, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
-/// start-up. One broker: the replication factor and min.insync.replicas are capped at 1, as Kafka caps them at
-/// the live brokers.
+/// start-up. Its replication factor is the configured one capped at the size of the controller quorum, so a single
+/// node can have one while a cluster waits until enough brokers have joined.
 /// </summary>
-internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes)
+internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes, short replicationFactor)
 {
     private readonly object _createLock = new();
 
@@ -45,7 +45,9 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
                 ["min.insync.replicas"] = "1",
                 ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
             };
-            var result = admin.Create(Name, configuredPartitions, 1, configs, validateOnly: false);
+            // Created once per cluster, on the first coordinator lookup; waiting here for the controller is rare.
+            var result = admin.CreateAsync(Name, configuredPartitions, replicationFactor, null, configs, validateOnly: false, allowForward: true, CancellationToken.None)
+                .GetAwaiter().GetResult();
             return result.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists ? ErrorCode.None : result.Error;
         }
     }
@@ -88,27 +90,16 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
             // The producer was fenced since it added the partition (its epoch is no longer the current one).
             return ProducerStateErrors.CodeOf(ex);
         }
+        catch (NotLeaderOrFollowerException)
+        {
+            // Leadership moved away; the coordinator of this partition is now on another broker.
+            return ErrorCode.NotCoordinator;
+        }
     }
 
-    /// <summary>Every entry of every partition, partition by partition, each in log order.</summary>
-    public IEnumerable<InternalLogEntry> ReadAll()
-    {
-        if (!catalog.TryGet(Name, out var topic))
-        {
-            yield break;
-        }
-        for (var index = 0; index < topic.PartitionCount; index++)
-        {
-            if (!replicas.TryGetPartition(Name, index, out var partition))
-            {
-                continue;
-            }
-            foreach (var entry in ReadPartition(index, partition.Log))
-            {
-                yield return entry;
-            }
-        }
-    }
+    /// <summary>Every entry of one partition in log order, up to the log end when the read starts; none when it is not hosted here.</summary>
+    public IEnumerable<InternalLogEntry> ReadPartition(int index) =>
+        replicas.TryGetPartition(Name, index, out var partition) ? ReadPartition(index, partition.Log) : [];
 
     private static IEnumerable<InternalLogEntry> ReadPartition(int index, PartitionLog log)
     {

@@ -1,92 +1,58 @@
-using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
+using Freshet.Metadata.Image;
 using Freshet.Protocol.Primitives;
 
 namespace Freshet.Broker.Topics;
 
 /// <summary>
-/// The topics this broker serves, by name and by id. Changes go through <see cref="TopicStore"/>
-/// first so that what is in memory is always what a restart will load.
+/// The topics of the cluster as the latest metadata image has them, indexed by name and by id. The image is
+/// the only source: topics change by records the controller commits, and this catalog follows each new image.
 /// </summary>
-internal sealed class TopicCatalog(TopicStore store)
+internal sealed class TopicCatalog
 {
-    private readonly ConcurrentDictionary<string, TopicDefinition> _byName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<KafkaUuid, TopicDefinition> _byId = new();
-    private readonly Lock _writeLock = new();
+    private static readonly IReadOnlyDictionary<string, string> NoOverrides = FrozenDictionary<string, string>.Empty;
 
-    public int Count => _byName.Count;
+    private volatile View _current = new(MetadataImage.Empty, FrozenDictionary<string, TopicDefinition>.Empty, FrozenDictionary<KafkaUuid, TopicDefinition>.Empty, []);
 
-    public void Load()
+    public int Count => _current.ByName.Count;
+
+    /// <summary>The image the catalog was last built from.</summary>
+    public MetadataImage Image => _current.Image;
+
+    /// <summary>Rebuilds the catalog from a newer image; readers see either the old catalog or the new one.</summary>
+    public void Apply(MetadataImage image)
     {
-        foreach (var topic in store.Load())
+        var byName = new Dictionary<string, TopicDefinition>(image.TopicsById.Count, StringComparer.Ordinal);
+        var byId = new Dictionary<KafkaUuid, TopicDefinition>(image.TopicsById.Count);
+        var previous = _current;
+        foreach (var topic in image.TopicsById.Values)
         {
-            _byName[topic.Name] = topic;
-            _byId[topic.Id] = topic;
+            var overrides = image.Configs.TryGetValue(new ConfigResource(ConfigResource.TopicType, topic.Name), out var configs)
+                ? (IReadOnlyDictionary<string, string>)configs
+                : NoOverrides;
+            // Reuse the old definition when nothing changed, so references held by handlers stay equal.
+            var definition = previous.ById.TryGetValue(topic.Id, out var old) && old.PartitionCount == topic.Partitions.Count && ReferenceEquals(old.ConfigOverrides, overrides)
+                ? old
+                : new TopicDefinition(topic.Name, topic.Id, topic.Partitions.Count, overrides);
+            byName[topic.Name] = definition;
+            byId[topic.Id] = definition;
         }
+        var sorted = byName.Values.ToList();
+        sorted.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        _current = new View(image, byName.ToFrozenDictionary(StringComparer.Ordinal), byId.ToFrozenDictionary(), sorted);
     }
 
-    public bool TryGet(string name, [NotNullWhen(true)] out TopicDefinition? topic) => _byName.TryGetValue(name, out topic);
+    public bool TryGet(string name, [NotNullWhen(true)] out TopicDefinition? topic) => _current.ByName.TryGetValue(name, out topic);
 
-    public bool TryGet(KafkaUuid id, [NotNullWhen(true)] out TopicDefinition? topic) => _byId.TryGetValue(id, out topic);
+    public bool TryGet(KafkaUuid id, [NotNullWhen(true)] out TopicDefinition? topic) => _current.ById.TryGetValue(id, out topic);
 
     /// <summary>Every topic, sorted by name so Metadata answers are stable.</summary>
-    public IReadOnlyList<TopicDefinition> Snapshot()
-    {
-        var topics = _byName.Values.ToList();
-        topics.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return topics;
-    }
+    public IReadOnlyList<TopicDefinition> Snapshot() => _current.Sorted;
 
-    /// <summary>Adds the topic unless one of that name exists; false then.</summary>
-    public bool TryAdd(TopicDefinition topic)
-    {
-        lock (_writeLock)
-        {
-            if (_byName.ContainsKey(topic.Name))
-            {
-                return false;
-            }
-            var all = _byName.Values.Append(topic).ToList();
-            store.Save(all);
-            _byName[topic.Name] = topic;
-            _byId[topic.Id] = topic;
-            return true;
-        }
-    }
-
-    /// <summary>
-    /// Replaces the definition of a topic that still exists with the same id, saving first; false
-    /// when it was deleted (or deleted and recreated) meanwhile.
-    /// </summary>
-    public bool TryUpdate(TopicDefinition topic)
-    {
-        lock (_writeLock)
-        {
-            if (!_byName.TryGetValue(topic.Name, out var current) || current.Id != topic.Id)
-            {
-                return false;
-            }
-            var all = _byName.Values.Select(t => t.Name == topic.Name ? topic : t).ToList();
-            store.Save(all);
-            _byName[topic.Name] = topic;
-            _byId[topic.Id] = topic;
-            return true;
-        }
-    }
-
-    public bool TryRemove(string name, [NotNullWhen(true)] out TopicDefinition? removed)
-    {
-        lock (_writeLock)
-        {
-            if (!_byName.TryGetValue(name, out removed))
-            {
-                return false;
-            }
-            var remaining = _byName.Values.Where(t => t.Name != name).ToList();
-            store.Save(remaining);
-            _byName.TryRemove(name, out _);
-            _byId.TryRemove(removed.Id, out _);
-            return true;
-        }
-    }
+    private sealed record View(
+        MetadataImage Image,
+        FrozenDictionary<string, TopicDefinition> ByName,
+        FrozenDictionary<KafkaUuid, TopicDefinition> ById,
+        IReadOnlyList<TopicDefinition> Sorted);
 }

@@ -42,13 +42,13 @@ internal sealed partial class TransactionCoordinator
     /// </summary>
     private ErrorCode WithProducer(string transactionalId, long producerId, short producerEpoch, Func<TransactionMetadata, ErrorCode> action)
     {
-        if (_loading)
-        {
-            return ErrorCode.CoordinatorLoadInProgress;
-        }
         if (transactionalId.Length == 0)
         {
             return ErrorCode.InvalidRequest;
+        }
+        if (CoordinatorStatus(transactionalId) is var status and not ErrorCode.None)
+        {
+            return status;
         }
         if (!_transactions.TryGetValue(transactionalId, out var txn))
         {

@@ -1,3 +1,4 @@
+using Freshet.Protocol.Messages;
 using Freshet.Storage;
 
 namespace Freshet.Broker.Transactions;
@@ -9,7 +10,11 @@ internal sealed record TransactionDescription(
 /// <summary>ListTransactions and DescribeTransactions.</summary>
 internal sealed partial class TransactionCoordinator
 {
-    public bool Loading => _loading;
+    /// <summary>Whether any __transaction_state partition led here is still loading (ListTransactions answers for all).</summary>
+    public bool AnyLoading => _partitions.AnyLoading;
+
+    /// <summary>None when this broker coordinates the id now, else NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS.</summary>
+    public ErrorCode CoordinatorStatus(string transactionalId) => _partitions.StatusOf(_log.PartitionFor(transactionalId));
 
     /// <summary>
     /// The ids matching every given filter: states (none = any), producer ids (none = any), and a transaction

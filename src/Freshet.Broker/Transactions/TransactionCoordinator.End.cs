@@ -1,5 +1,6 @@
 using Freshet.Broker.Diagnostics;
 using Freshet.Protocol.Messages;
+using Freshet.Storage;
 
 namespace Freshet.Broker.Transactions;
 
@@ -72,31 +73,89 @@ internal sealed partial class TransactionCoordinator
         WriteMarkers(txn);
     }
 
-    /// <summary>Writes the markers still pending, then CompleteCommit/CompleteAbort once none is left.</summary>
+    /// <summary>
+    /// Sends the markers still pending and not in flight, with the coordinator epoch of the id's partition; local ones
+    /// are written before this returns, remote ones complete later under the id's lock. Caller holds the lock.
+    /// </summary>
     private void WriteMarkers(TransactionMetadata txn)
     {
         if (!txn.State.IsPrepare())
         {
             return;
         }
-        var commit = txn.State == TransactionState.PrepareCommit;
-        foreach (var partition in txn.PendingMarkers.ToArray())
-        {
-            var error = _markers.Write(partition, txn.ProducerId, txn.ProducerEpoch, CoordinatorEpoch, commit);
-            // A partition deleted since needs no marker, as Kafka drops markers for partitions that are gone.
-            if (error is ErrorCode.None or ErrorCode.UnknownTopicOrPartition)
-            {
-                txn.PendingMarkers.Remove(partition);
-            }
-            else
-            {
-                TransactionLog.MarkerFailed(_logger, txn.TransactionalId, partition.Topic, partition.Partition, error.ToString());
-            }
-        }
-        if (txn.PendingMarkers.Count > 0)
+        var partitionOfId = _log.PartitionFor(txn.TransactionalId);
+        var coordinatorEpoch = _partitions.EpochOf(partitionOfId);
+        if (coordinatorEpoch < 0)
         {
             return;
         }
+        var cancellation = _partitions.TokenOf(partitionOfId);
+        var commit = txn.State == TransactionState.PrepareCommit;
+        var decision = txn.Current;
+        foreach (var partition in txn.PendingMarkers.ToArray())
+        {
+            if (!txn.MarkersInFlight.Add(partition))
+            {
+                continue;
+            }
+            var write = _markers.WriteAsync(partition, txn.ProducerId, txn.ProducerEpoch, coordinatorEpoch, commit, cancellation);
+            if (write.IsCompletedSuccessfully)
+            {
+                MarkerDone(txn, partition, write.Result);
+            }
+            else
+            {
+                _ = AwaitMarkerAsync(txn, decision, partition, write);
+            }
+        }
+        TryComplete(txn);
+    }
+
+    private async Task AwaitMarkerAsync(TransactionMetadata txn, TransactionSnapshot decision, TopicPartition partition, ValueTask<ErrorCode> write)
+    {
+        ErrorCode error;
+        try
+        {
+            error = await write.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The coordinator resigned the id's partition: its new leader finishes the transaction.
+            return;
+        }
+        lock (txn)
+        {
+            if (!ReferenceEquals(txn.Current, decision))
+            {
+                return;
+            }
+            MarkerDone(txn, partition, error);
+            TryComplete(txn);
+        }
+    }
+
+    private void MarkerDone(TransactionMetadata txn, TopicPartition partition, ErrorCode error)
+    {
+        txn.MarkersInFlight.Remove(partition);
+        // A partition deleted since needs no marker, as Kafka drops markers for partitions that are gone.
+        if (error is ErrorCode.None or ErrorCode.UnknownTopicOrPartition)
+        {
+            txn.PendingMarkers.Remove(partition);
+        }
+        else
+        {
+            TransactionLog.MarkerFailed(_logger, txn.TransactionalId, partition.Topic, partition.Partition, error.ToString());
+        }
+    }
+
+    /// <summary>Logs CompleteCommit/CompleteAbort once every marker of the decision is written.</summary>
+    private void TryComplete(TransactionMetadata txn)
+    {
+        if (!txn.State.IsPrepare() || txn.PendingMarkers.Count > 0)
+        {
+            return;
+        }
+        var commit = txn.State == TransactionState.PrepareCommit;
         var completed = commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort;
         if (Persist(txn, txn.Current with { State = completed, Partitions = TransactionSnapshot.NoPartitions, LastUpdateTimestampMs = NowMs }) == ErrorCode.None)
         {

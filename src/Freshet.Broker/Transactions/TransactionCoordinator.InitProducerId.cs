@@ -25,10 +25,6 @@ internal sealed partial class TransactionCoordinator
     /// <param name="expectedEpoch">The caller's current epoch, or -1.</param>
     public ProducerIdAndEpoch InitProducerId(string transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
     {
-        if (_loading)
-        {
-            return ProducerIdAndEpoch.Failed(ErrorCode.CoordinatorLoadInProgress);
-        }
         if (transactionalId.Length == 0)
         {
             return ProducerIdAndEpoch.Failed(ErrorCode.InvalidRequest);
@@ -36,6 +32,11 @@ internal sealed partial class TransactionCoordinator
         if (timeoutMs <= 0 || timeoutMs > _options.MaxTimeoutMs)
         {
             return ProducerIdAndEpoch.Failed(ErrorCode.InvalidTransactionTimeout);
+        }
+        // As Kafka: the request is checked before the coordinator looks for the id's partition.
+        if (CoordinatorStatus(transactionalId) is var status and not ErrorCode.None)
+        {
+            return ProducerIdAndEpoch.Failed(status);
         }
         var txn = GetOrCreate(transactionalId, timeoutMs);
         lock (txn)

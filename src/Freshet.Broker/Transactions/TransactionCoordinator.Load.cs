@@ -3,47 +3,39 @@ using Freshet.Broker.Topics;
 namespace Freshet.Broker.Transactions;
 
 /// <summary>
-/// Rebuilds every transactional id by replaying __transaction_state (the last record of an id wins, a tombstone
-/// forgets it), then finishes the transactions whose decision was logged but whose markers may not all have been
-/// written (PrepareCommit/PrepareAbort). Requests meanwhile get COORDINATOR_LOAD_IN_PROGRESS.
+/// Rebuilds the transactional ids of one __transaction_state partition by replaying it (the last record of an id
+/// wins, a tombstone forgets it). Transactions whose decision was logged but whose markers may not all have been
+/// written (PrepareCommit/PrepareAbort) are finished once the ids are installed.
 /// </summary>
 internal sealed partial class TransactionCoordinator
 {
-    public int Load(IEnumerable<InternalLogEntry> entries)
+    private static Dictionary<string, TransactionMetadata> Replay(IEnumerable<InternalLogEntry> entries, CancellationToken cancellation)
     {
-        _loading = true;
-        try
+        var latest = new Dictionary<string, TransactionSnapshot?>(StringComparer.Ordinal);
+        var replayed = 0;
+        foreach (var entry in entries)
         {
-            var latest = new Dictionary<string, TransactionSnapshot?>(StringComparer.Ordinal);
-            foreach (var entry in entries)
+            if ((++replayed & 1023) == 0)
             {
-                if (entry.IsMarker || entry.Record.Key is not { } key)
-                {
-                    continue;
-                }
-                latest[TransactionRecords.ReadKey(key)] = entry.Record.Value is { } value ? TransactionRecords.ReadValue(value) : null;
+                cancellation.ThrowIfCancellationRequested();
             }
-            foreach (var (transactionalId, snapshot) in latest)
+            if (entry.IsMarker || entry.Record.Key is not { } key)
             {
-                if (snapshot is not null && snapshot.State != TransactionState.Dead)
-                {
-                    var txn = new TransactionMetadata(transactionalId, snapshot);
-                    txn.Apply(snapshot);
-                    _transactions[transactionalId] = txn;
-                }
+                continue;
             }
+            latest[TransactionRecords.ReadKey(key)] = entry.Record.Value is { } value ? TransactionRecords.ReadValue(value) : null;
         }
-        finally
+        cancellation.ThrowIfCancellationRequested();
+        var loaded = new Dictionary<string, TransactionMetadata>(StringComparer.Ordinal);
+        foreach (var (transactionalId, snapshot) in latest)
         {
-            _loading = false;
-        }
-        foreach (var txn in _transactions.Values)
-        {
-            lock (txn)
+            if (snapshot is not null && snapshot.State != TransactionState.Dead)
             {
-                WriteMarkers(txn);
+                var txn = new TransactionMetadata(transactionalId, snapshot);
+                txn.Apply(snapshot);
+                loaded[transactionalId] = txn;
             }
         }
-        return _transactions.Count;
+        return loaded;
     }
 }

@@ -6,21 +6,15 @@ using Microsoft.Extensions.Logging;
 namespace Freshet.Broker.Transactions;
 
 /// <summary>
-/// Kafka's transaction coordinator for every transactional id of this broker (one broker leads every
-/// __transaction_state partition). Each id's state is written to the <see cref="ITransactionLog"/> before it is
+/// Kafka's transaction coordinator for the transactional ids whose __transaction_state partition this broker
+/// leads (see the Leadership part). Each id's state is written to the <see cref="ITransactionLog"/> before it is
 /// adopted and acknowledged; markers go through the <see cref="ITxnMarkerWriter"/> while the transaction is in
 /// PrepareCommit/PrepareAbort, and the transaction completes once every partition has its marker.
 /// Deadlines are checked by <see cref="Tick"/>, driven by a timer in the broker and by hand in tests.
-/// Split by concern: InitProducerId, AddPartitions, End (with the markers), Expiry, Load, Admin.
+/// Split by concern: InitProducerId, AddPartitions, End (with the markers), Expiry, Load, Leadership, Admin.
 /// </summary>
 internal sealed partial class TransactionCoordinator : IAsyncDisposable
 {
-    /// <summary>
-    /// The epoch of this coordinator, carried in every marker so partitions can refuse markers of a coordinator
-    /// that lost its partition: the leader epoch of the __transaction_state partition, always 0 on one broker.
-    /// </summary>
-    public const int CoordinatorEpoch = 0;
-
     private readonly ConcurrentDictionary<string, TransactionMetadata> _transactions = new(StringComparer.Ordinal);
     private readonly object _createLock = new();
     private readonly TransactionCoordinatorOptions _options;
@@ -31,7 +25,7 @@ internal sealed partial class TransactionCoordinator : IAsyncDisposable
     private readonly ILogger _logger;
     private ITimer? _ticker;
     private DateTimeOffset _nextExpiryCheck;
-    private volatile bool _loading;
+    private readonly Coordination.CoordinatorPartitions _partitions = new();
 
     public TransactionCoordinator(
         TransactionCoordinatorOptions options, ITransactionLog log, ITxnMarkerWriter markers, Func<long> nextProducerId, TimeProvider time, ILogger logger)
@@ -81,6 +75,12 @@ internal sealed partial class TransactionCoordinator : IAsyncDisposable
     /// <summary>Writes the next state of the id to the log and adopts it once written.</summary>
     private ErrorCode Persist(TransactionMetadata txn, TransactionSnapshot next)
     {
+        var partition = _log.PartitionFor(txn.TransactionalId);
+        if (_partitions.EpochOf(partition) < 0)
+        {
+            // Resigned since the request was checked: the new leader owns the id now.
+            return ErrorCode.NotCoordinator;
+        }
         var error = _log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), TransactionRecords.Value(next), next.LastUpdateTimestampMs);
         if (error != ErrorCode.None)
         {

@@ -43,11 +43,16 @@ internal sealed class TransactionMetadata(string transactionalId, TransactionSna
 
     public HashSet<TopicPartition> PendingMarkers { get; } = [];
 
+    /// <summary>The pending markers being written right now (to another broker), not to be sent twice.</summary>
+    public HashSet<TopicPartition> MarkersInFlight { get; } = [];
+
     /// <summary>Adopts the snapshot just written to the log.</summary>
     public void Apply(TransactionSnapshot next)
     {
         BeforeLastInit = null;
         Current = next;
+        // Sends still in flight belong to the previous snapshot; their answers are ignored.
+        MarkersInFlight.Clear();
         State = next.State;
         if (next.State.IsPrepare())
         {

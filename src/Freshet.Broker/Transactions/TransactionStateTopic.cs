@@ -14,7 +14,7 @@ internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin adm
 {
     public const string Name = "__transaction_state";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes);
+    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.TransactionStateLogReplicationFactor));
 
     public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _topic.PartitionCount);
 
@@ -24,8 +24,7 @@ internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin adm
     public ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp) =>
         _topic.Append(PartitionFor(transactionalId), [(key, value)], timestamp);
 
-    /// <summary>Every record of every partition, in log order per partition.</summary>
-    public IEnumerable<InternalLogEntry> ReadAll() => _topic.ReadAll();
+    public IEnumerable<InternalLogEntry> Read(int partition) => _topic.ReadPartition(partition);
 }
 
 /// <summary>Where the coordinator persists a transactional id's state: __transaction_state, or a list in unit tests.</summary>
@@ -33,4 +32,10 @@ internal interface ITransactionLog
 {
     /// <summary>Appends one record (a null value is a tombstone); anything but None means it was not written.</summary>
     ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp);
+
+    /// <summary>The __transaction_state partition of the id, whose leader coordinates it.</summary>
+    int PartitionFor(string transactionalId);
+
+    /// <summary>Every record of one partition in log order, for loading its ids when this broker becomes its leader.</summary>
+    IEnumerable<InternalLogEntry> Read(int partition);
 }

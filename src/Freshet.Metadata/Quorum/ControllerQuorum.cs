@@ -40,6 +40,12 @@ public sealed class ControllerQuorum : IAsyncDisposable
 
     public bool IsLeader => !_cluster.LeadershipToken.IsCancellationRequested;
 
+    /// <summary>
+    /// Cancelled when the current leadership ends; each term of leadership has its own token, so the
+    /// active controller can tell that it lost and regained leadership in between.
+    /// </summary>
+    internal CancellationToken LeadershipToken => _cluster.LeadershipToken;
+
     /// <summary>The node id of the active controller, or null while there is none.</summary>
     public int? LeaderId => _cluster.Leader?.EndPoint is { } endPoint && _idsByEndPoint.TryGetValue(endPoint, out var id) ? id : null;
 

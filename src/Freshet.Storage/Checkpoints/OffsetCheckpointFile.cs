@@ -17,7 +17,7 @@ namespace Freshet.Storage.Checkpoints;
 /// </summary>
 internal static class OffsetCheckpointFile
 {
-    public const int Version = 0;
+    public const int Version = CheckpointText.Version;
 
     public static void Write(string path, IEnumerable<KeyValuePair<TopicPartition, long>> offsets)
     {
@@ -40,18 +40,10 @@ internal static class OffsetCheckpointFile
         {
             return result;
         }
-        var lines = File.ReadAllLines(path);
-        if (lines.Length < 2 || lines[0].Trim() != "0" || !int.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        var entries = CheckpointText.Entries(path, File.ReadAllLines(path));
+        for (var i = 0; i < entries.Length; i++)
         {
-            throw new InvalidDataException($"'{path}' does not start with version 0 and an entry count.");
-        }
-        if (lines.Length - 2 < count)
-        {
-            throw new InvalidDataException($"'{path}' promises {count} entries but has {lines.Length - 2}.");
-        }
-        for (var i = 0; i < count; i++)
-        {
-            var parts = lines[2 + i].Split(' ');
+            var parts = entries[i];
             if (parts.Length != 3
                 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var partition)
                 || !long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var offset))

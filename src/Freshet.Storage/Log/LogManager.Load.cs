@@ -24,7 +24,7 @@ public sealed partial class LogManager
                 DeleteInBackground(partitionDir);
                 continue;
             }
-            if (!TopicPartition.TryParseDirectoryName(name, out var tp))
+            if (name == LogFileNames.ClusterMetadataDir || !TopicPartition.TryParseDirectoryName(name, out var tp))
             {
                 continue;
             }

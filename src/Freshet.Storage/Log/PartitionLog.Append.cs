@@ -61,14 +61,16 @@ public sealed partial class PartitionLog
             Health.InjectFault("append");
             active.Append(batches, now);
             ApplyProducers(batches, active);
+            if (leaderEpoch > _epochs.LatestEpoch)
+            {
+                _epochs.Assign(leaderEpoch, firstOffset);
+            }
             Volatile.Write(ref _logEndOffset, lastOffset + 1);
             info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, config.LogAppendTime ? now : -1, batches.Length);
         }
         if (rolled is not null)
         {
-            // The snapshot at the new segment's base follows the data it sums up to disk, as recovery trusts it.
-            FlushTo(rolled.NextOffset);
-            Producers.ProducerSnapshotFiles.Write(Directory, rolled.NextOffset, rollSnapshot!);
+            CompleteRoll(rolled, rolled.NextOffset, rollSnapshot!);
         }
         // flush.messages: with 1, the append is durable before the caller acknowledges it.
         if (LogEndOffset - RecoveryPoint >= config.FlushIntervalMessages)
@@ -92,26 +94,33 @@ public sealed partial class PartitionLog
         var position = 0;
         while (position < batches.Length)
         {
-            var remaining = batches[position..];
-            if (remaining.Length < RecordBatchHeader.Size)
-            {
-                throw new CorruptRecordException($"{remaining.Length} trailing bytes at {position} are shorter than a batch header.");
-            }
-            var header = RecordBatchHeader.Read(remaining);
-            if (header.Magic != RecordBatchHeader.CurrentMagic)
-            {
-                throw new CorruptRecordException($"Batch at {position} has magic {header.Magic}; only magic 2 is stored.");
-            }
-            if (header.BatchLength < BatchHeaders.MinBatchLength || header.TotalSize > remaining.Length || header.LastOffsetDelta < 0)
-            {
-                throw new CorruptRecordException($"Batch at {position} has length {header.BatchLength} and last offset delta {header.LastOffsetDelta}, which do not frame.");
-            }
+            var header = ReadFramedHeader(batches, position);
             if (header.TotalSize > config.MaxMessageBytes)
             {
                 throw new RecordBatchTooLargeException($"Batch of {header.TotalSize} bytes exceeds max.message.bytes {config.MaxMessageBytes}.");
             }
             position += header.TotalSize;
         }
+    }
+
+    /// <summary>The header of the batch at <paramref name="position"/>, which must frame: magic 2, a length that fits the buffer.</summary>
+    private static RecordBatchHeader ReadFramedHeader(ReadOnlySpan<byte> batches, int position)
+    {
+        var remaining = batches[position..];
+        if (remaining.Length < RecordBatchHeader.Size)
+        {
+            throw new CorruptRecordException($"{remaining.Length} trailing bytes at {position} are shorter than a batch header.");
+        }
+        var header = RecordBatchHeader.Read(remaining);
+        if (header.Magic != RecordBatchHeader.CurrentMagic)
+        {
+            throw new CorruptRecordException($"Batch at {position} has magic {header.Magic}; only magic 2 is stored.");
+        }
+        if (header.BatchLength < BatchHeaders.MinBatchLength || header.TotalSize > remaining.Length || header.LastOffsetDelta < 0)
+        {
+            throw new CorruptRecordException($"Batch at {position} has length {header.BatchLength} and last offset delta {header.LastOffsetDelta}, which do not frame.");
+        }
+        return header;
     }
 
     /// <summary>Rewrites each batch's base offset and leader epoch (and with LogAppendTime its timestamp and CRC).</summary>
@@ -159,14 +168,27 @@ public sealed partial class PartitionLog
         return null;
     }
 
-    /// <summary>Starts a new active segment at the log end offset; the caller fsyncs the old one outside the lock.</summary>
-    private LogSegment Roll(string reason, LogConfig config)
+    /// <summary>
+    /// Starts a new active segment at <paramref name="baseOffset"/> (the log end offset unless a follower's batch
+    /// starts past it); the caller completes the roll outside the lock (<see cref="CompleteRoll"/>).
+    /// </summary>
+    private LogSegment Roll(string reason, LogConfig config, long? baseOffset = null)
     {
         var old = _segments[^1];
         old.BecomeInactive();
-        var segment = LogSegment.Create(Directory, _logEndOffset, config, _logger);
+        var segment = LogSegment.Create(Directory, baseOffset ?? _logEndOffset, config, _logger);
         Volatile.Write(ref _segments, [.. _segments, segment]);
         StorageLog.Rolled(_logger, TopicPartition, segment.BaseOffset, reason);
         return segment;
+    }
+
+    /// <summary>
+    /// After a roll, outside the append lock: the rolled segment is fsynced, then the producer state at the new
+    /// segment's base is written, so the snapshot follows the data it sums up to disk, as recovery trusts it.
+    /// </summary>
+    private void CompleteRoll(LogSegment rolled, long snapshotOffset, byte[] snapshot)
+    {
+        FlushTo(rolled.NextOffset);
+        Producers.ProducerSnapshotFiles.Write(Directory, snapshotOffset, snapshot);
     }
 }

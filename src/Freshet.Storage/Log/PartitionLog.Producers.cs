@@ -6,13 +6,14 @@ namespace Freshet.Storage;
 
 public sealed partial class PartitionLog
 {
-    private readonly ProducerStateManager _producers;
+    /// <summary>Replaced whole when a truncation rebuilds it; mutated only under the append lock.</summary>
+    private ProducerStateManager _producers;
 
     /// <summary>
     /// The first offset of the oldest open transaction, or <see cref="long.MaxValue"/> when none is open; the last
     /// stable offset is the smaller of this and the high watermark.
     /// </summary>
-    public long FirstUnstableOffset => _producers.FirstUnstableOffset;
+    public long FirstUnstableOffset => Volatile.Read(ref _producers).FirstUnstableOffset;
 
     /// <summary>The producers this partition holds state for (DescribeProducers).</summary>
     public IReadOnlyList<ActiveProducer> ActiveProducers()

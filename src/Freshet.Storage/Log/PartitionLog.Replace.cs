@@ -5,7 +5,7 @@ namespace Freshet.Storage;
 
 public sealed partial class PartitionLog
 {
-    private readonly List<LogSegment> _retired = [];
+    private readonly List<RetiredSegment> _retired = [];
 
     /// <summary>
     /// Swaps a cleaned copy of an inactive segment in for the original, keeping its base offset. The file steps are
@@ -51,18 +51,22 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _segments, updated);
     }
 
-    /// <summary>Closes a segment no longer in the list after file.delete.delay.ms, so in-flight reads finish first.</summary>
-    private void Retire(LogSegment segment)
+    /// <summary>
+    /// Closes a segment no longer in the list after file.delete.delay.ms, so in-flight reads finish first; with
+    /// <paramref name="deleteFiles"/> (a segment marked <c>.deleted</c>) its files go then too.
+    /// </summary>
+    private void Retire(LogSegment segment, bool deleteFiles = false)
     {
-        _retired.Add(segment);
+        var retired = new RetiredSegment(segment, deleteFiles);
+        _retired.Add(retired);
         _ = Task.Delay(TimeSpan.FromMilliseconds(Config.FileDeleteDelayMs), _time).ContinueWith(
             _ =>
             {
                 lock (_appendLock)
                 {
-                    if (_retired.Remove(segment))
+                    if (_retired.Remove(retired))
                     {
-                        segment.Dispose();
+                        retired.Close();
                     }
                 }
             },
@@ -73,10 +77,25 @@ public sealed partial class PartitionLog
 
     private void DisposeRetired()
     {
-        foreach (var segment in _retired)
+        foreach (var retired in _retired)
         {
-            segment.Dispose();
+            retired.Close();
         }
         _retired.Clear();
+    }
+
+    private sealed record RetiredSegment(LogSegment Segment, bool DeleteFiles)
+    {
+        public void Close()
+        {
+            if (DeleteFiles)
+            {
+                Segment.DeleteMarkedFiles();
+            }
+            else
+            {
+                Segment.Dispose();
+            }
+        }
     }
 }

@@ -23,6 +23,7 @@ public sealed partial class PartitionLog
             if (offset > _logStartOffset)
             {
                 Volatile.Write(ref _logStartOffset, offset);
+                Guard("epoch checkpoint", () => _epochs.TruncateFromStart(offset));
                 StorageLog.MovedLogStartOffset(_logger, TopicPartition, offset, "DeleteRecords");
             }
             return _logStartOffset;
@@ -66,8 +67,7 @@ public sealed partial class PartitionLog
         if (rolled is not null)
         {
             // Nothing below the new active segment is left to fsync; this only moves the recovery point up to it.
-            FlushTo(rolled.NextOffset);
-            Producers.ProducerSnapshotFiles.Write(Directory, rolled.NextOffset, rollSnapshot!);
+            CompleteRoll(rolled, rolled.NextOffset, rollSnapshot!);
         }
         StorageLog.DeletedSegments(_logger, TopicPartition, removed.Length, LogStartOffset, reason);
         return removed;
@@ -90,6 +90,7 @@ public sealed partial class PartitionLog
         {
             Volatile.Write(ref _logStartOffset, remaining[0].BaseOffset);
         }
+        _epochs.TruncateFromStart(_logStartOffset);
         if (HighWatermark < _logStartOffset)
         {
             Volatile.Write(ref _highWatermark, _logStartOffset);

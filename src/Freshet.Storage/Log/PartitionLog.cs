@@ -35,9 +35,11 @@ public sealed partial class PartitionLog
         long highWatermark,
         ILogger logger,
         TimeProvider time,
+        Epochs.LeaderEpochCache epochs,
         Producers.ProducerStateManager? producers = null)
     {
         _producers = producers ?? new Producers.ProducerStateManager();
+        _epochs = epochs;
         TopicPartition = topicPartition;
         TopicId = topicId;
         _config = config;

@@ -77,4 +77,16 @@ internal static partial class StorageLog
         LoadedProducerStateCore(logger, directory, producers, from, replayed);
 
     public static void RebuildingIndex(ILogger logger, string segment, string kind) => RebuildingIndexCore(logger, kind, segment);
+
+    [LoggerMessage(EventId = 2010, Level = LogLevel.Warning, Message = "Ignoring unreadable leader epoch checkpoint {Path} ({Reason}); rebuilding it from the batches")]
+    public static partial void UnreadableEpochCheckpoint(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Information, Message = "Rebuilt the leader epoch cache of {TopicPartition} from its batches: {Entries} epochs")]
+    public static partial void RebuiltEpochCache(ILogger logger, TopicPartition topicPartition, int entries);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Information, Message = "Truncated {TopicPartition} to offset {Offset}: the log now ends at {LogEndOffset}, {RemovedSegments} segments removed")]
+    public static partial void Truncated(ILogger logger, TopicPartition topicPartition, long offset, long logEndOffset, int removedSegments);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Information, Message = "Truncated {TopicPartition} fully ({RemovedSegments} segments removed); the log starts again at {LogStartOffset}")]
+    public static partial void TruncatedFully(ILogger logger, TopicPartition topicPartition, long logStartOffset, int removedSegments);
 }

@@ -74,4 +74,7 @@ internal static class ProducerSnapshotFiles
             }
         }
     }
+
+    /// <summary>Removes every snapshot (the log was emptied).</summary>
+    public static void DeleteAll(string directory) => DeleteAbove(directory, -1);
 }

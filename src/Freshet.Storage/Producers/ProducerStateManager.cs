@@ -36,7 +36,7 @@ internal sealed partial class ProducerStateManager
     public bool Check(in RecordBatchHeader header, ReadOnlySpan<byte> batch, AppendOrigin origin, out BatchMetadata duplicate)
     {
         duplicate = default;
-        if (header.ProducerId < 0)
+        if (header.ProducerId < 0 || origin == AppendOrigin.Replication)
         {
             return false;
         }

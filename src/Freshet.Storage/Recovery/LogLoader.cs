@@ -1,5 +1,6 @@
 using Freshet.Protocol.Primitives;
 using Freshet.Storage.Checkpoints;
+using Freshet.Storage.Epochs;
 using Freshet.Storage.Segments;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,7 @@ internal static class LogLoader
     public static PartitionLog Create(string partitionDir, TopicPartition tp, KafkaUuid topicId, LogConfig config, ILogger logger, TimeProvider time)
     {
         var segment = LogSegment.Create(partitionDir, 0, config, logger);
-        return new PartitionLog(tp, topicId, config, partitionDir, [segment], 0, 0, 0, logger, time);
+        return new PartitionLog(tp, topicId, config, partitionDir, [segment], 0, 0, 0, logger, time, LeaderEpochCacheLoader.Empty(partitionDir));
     }
 
     public static PartitionLog Load(string partitionDir, TopicPartition tp, LogConfig config, LogCheckpoints checkpoints, ILogger logger, TimeProvider time)
@@ -32,11 +33,14 @@ internal static class LogLoader
             .Order()
             .ToList();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var epochs = LeaderEpochCacheLoader.Open(partitionDir, logger, out var rebuildEpochs);
         if (baseOffsets.Count == 0)
         {
             var start = checkpoints.LogStartOffset ?? 0;
             var empty = LogSegment.Create(partitionDir, start, config, logger);
-            return new PartitionLog(tp, topicId, config, partitionDir, [empty], start, start, start, logger, time);
+            epochs.TruncateFromEnd(start, persist: false);
+            epochs.PersistIfChanged();
+            return new PartitionLog(tp, topicId, config, partitionDir, [empty], start, start, start, logger, time, epochs);
         }
 
         var segments = new List<LogSegment>(baseOffsets.Count);
@@ -52,9 +56,17 @@ internal static class LogLoader
 
         var trustBelow = checkpoints is { CleanShutdown: true, RecoveryPoint: not null } ? long.MaxValue : checkpoints.RecoveryPoint ?? 0;
         var first = FloorIndex(segments, trustBelow);
+        if (rebuildEpochs)
+        {
+            // Recovery reads the batches from the recovery point on; the epochs of those before it come from their headers.
+            for (var i = 0; i < first; i++)
+            {
+                ReadEpochs(segments[i], epochs);
+            }
+        }
         for (var i = first; i < segments.Count; i++)
         {
-            var result = segments[i].Recover(trustBelow, now);
+            var result = segments[i].Recover(trustBelow, now, epochs, fromStart: rebuildEpochs && i == first);
             if (result.Fault is null)
             {
                 continue;
@@ -77,6 +89,13 @@ internal static class LogLoader
         active.BecomeActive();
         var logEndOffset = active.NextOffset;
         var producers = ProducerStateLoader.Load(partitionDir, segments, logEndOffset, logger);
+        // The checkpoint is written ahead of the data, so a crash can leave epochs whose batches never reached the disk.
+        epochs.TruncateFromEnd(logEndOffset, persist: false);
+        epochs.PersistIfChanged(force: rebuildEpochs);
+        if (rebuildEpochs)
+        {
+            StorageLog.RebuiltEpochCache(logger, tp, epochs.Entries.Count);
+        }
         StorageLog.LoadedLog(logger, tp, segments.Count, checkpoints.LogStartOffset ?? segments[0].BaseOffset, logEndOffset, trustBelow == long.MaxValue ? logEndOffset : trustBelow);
         return new PartitionLog(
             tp,
@@ -89,7 +108,19 @@ internal static class LogLoader
             checkpoints.HighWatermark ?? 0,
             logger,
             time,
+            epochs,
             producers);
+    }
+
+    private static void ReadEpochs(LogSegment segment, LeaderEpochCache epochs)
+    {
+        foreach (var (header, _) in segment.BatchesFrom(segment.BaseOffset))
+        {
+            if (header.PartitionLeaderEpoch > epochs.LatestEpoch)
+            {
+                epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset, persist: false);
+            }
+        }
     }
 
     private static int FloorIndex(List<LogSegment> segments, long offset)

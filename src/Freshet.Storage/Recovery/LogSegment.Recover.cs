@@ -17,9 +17,12 @@ internal sealed partial class LogSegment
     /// when the point is below the segment, only from the last index entry when it is <see cref="long.MaxValue"/>,
     /// after a clean shutdown). Batches below the point are trusted and only framed; from the point on each
     /// batch's size, magic, offsets and CRC-32C are checked, and the file is truncated at the first bad byte.
-    /// Index entries from the start of the re-read on are dropped and rebuilt by the same rule as appends.
+    /// Index entries from the start of the re-read on are dropped and rebuilt by the same rule as appends. Each batch
+    /// read goes to <paramref name="epochs"/> (kept in memory; the loader writes the checkpoint once).
+    /// <paramref name="fromStart"/> walks the whole segment (trusted batches are still only framed): the loader's
+    /// rebuild of a lost epoch checkpoint.
     /// </summary>
-    public SegmentRecoveryResult Recover(long trustBelowOffset, long nowMs)
+    public SegmentRecoveryResult Recover(long trustBelowOffset, long nowMs, Epochs.LeaderEpochCache? epochs = null, bool fromStart = false)
     {
         lock (_indexLoadLock)
         {
@@ -30,7 +33,7 @@ internal sealed partial class LogSegment
             var (startOffset, startPosition) = trustBelowOffset == long.MaxValue && _offsetIndex.LastEntry is { } last
                 ? (BaseOffset + last.RelativeOffset, last.Position)
                 : _offsetIndex.Lookup(trustBelowOffset);
-            if (!hadIndexes || !StartsBatch(startPosition, startOffset, fileLength))
+            if (fromStart || !hadIndexes || !StartsBatch(startPosition, startOffset, fileLength))
             {
                 (startOffset, startPosition) = (BaseOffset, 0);
             }
@@ -39,7 +42,7 @@ internal sealed partial class LogSegment
             _maxTimestamp = _timeIndex.LastEntry is { } t ? new MaxTimestamp(t.Timestamp, t.Offset) : MaxTimestamp.None;
             _nextOffset = startOffset;
 
-            var (end, fault) = Walk(startPosition, startOffset, trustBelowOffset, fileLength);
+            var (end, fault) = Walk(startPosition, startOffset, trustBelowOffset, fileLength, epochs);
             long truncated = fileLength - end;
             if (truncated > 0)
             {
@@ -107,7 +110,7 @@ internal sealed partial class LogSegment
         position == 0 || (BatchHeaders.TryRead(_log, position, limit, out var header) && header.BaseOffset == offset);
 
     /// <summary>Reads batches from <paramref name="position"/> to <paramref name="limit"/>, indexing each; stops at the first invalid one.</summary>
-    private (int End, string? Fault) Walk(int position, long expectedOffset, long trustBelowOffset, int limit)
+    private (int End, string? Fault) Walk(int position, long expectedOffset, long trustBelowOffset, int limit, Epochs.LeaderEpochCache? epochs = null)
     {
         _bytesSinceLastIndexEntry = 0;
         byte[]? buffer = null;
@@ -144,6 +147,12 @@ internal sealed partial class LogSegment
                     }
                 }
                 IndexBatch(header, position);
+                // As Kafka's recovery: only a newer epoch is taken, so batches re-read below entries the checkpoint
+                // already has cannot reorder them.
+                if (epochs is not null && header.PartitionLeaderEpoch > epochs.LatestEpoch)
+                {
+                    epochs.Assign(header.PartitionLeaderEpoch, header.BaseOffset, persist: false);
+                }
                 expectedOffset = header.NextOffset;
                 position += header.TotalSize;
             }

@@ -54,8 +54,7 @@ public sealed class GroupOffsetsTests
         kit.Coordinator.Commit("other", -1, "", null, [new(P0, 5, -1, "")]);
         Assert.Equal(ErrorCode.None, kit.Coordinator.DeleteOffsets("other", [P0], out _));
 
-        var reloaded = new GroupTestKit();
-        reloaded.Coordinator.Load(kit.Store.Records);
+        var reloaded = new GroupTestKit(store: kit.Store);
 
         reloaded.Coordinator.Fetch("g", null, out var offsets);
         Assert.Equal([(P0, 11L, "c"), (P1, 20L, "b")], offsets.OrderBy(o => o.Partition.Partition).Select(o => (o.Partition, o.Offset!.Value.Offset, o.Offset!.Value.Metadata)));
@@ -81,8 +80,7 @@ public sealed class GroupOffsetsTests
 
         kit.Advance(kit.Options.OffsetsRetention);
         Assert.Equal(GroupState.Dead, kit.State("simple"));
-        var reloaded = new GroupTestKit();
-        reloaded.Coordinator.Load(kit.Store.Records);
+        var reloaded = new GroupTestKit(store: kit.Store);
         Assert.Equal(GroupState.Dead, reloaded.State("simple"));
     }
 

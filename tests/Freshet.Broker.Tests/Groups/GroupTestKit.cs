@@ -40,19 +40,38 @@ internal sealed class MemoryGroupStore : IGroupStore
         Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, 0, null, null), producerId, true, commit ? TxnMarkerType.Commit : TxnMarkerType.Abort));
 
     public int PartitionFor(string groupId) => 0;
+
+    /// <summary>When set, a load's read waits for it: the test sees the partition while it loads.</summary>
+    public ManualResetEventSlim? ReadGate { get; set; }
+
+    public IEnumerable<InternalLogEntry> Read(int partition)
+    {
+        ReadGate?.Wait(TimeSpan.FromSeconds(30));
+        foreach (var entry in Entries.ToList())
+        {
+            yield return entry;
+        }
+    }
 }
 
-/// <summary>A coordinator over a manual clock and an in-memory store, with short-hand calls.</summary>
+/// <summary>
+/// A coordinator over a manual clock and an in-memory store (one __consumer_offsets partition, led from the start
+/// and loaded from the store), with short-hand calls.
+/// </summary>
 internal sealed class GroupTestKit
 {
     public const int SessionMs = 10_000;
     public const int RebalanceMs = 30_000;
 
-    public GroupTestKit(TimeSpan? initialDelay = null, int maxSize = int.MaxValue, MemoryGroupStore? store = null)
+    public GroupTestKit(TimeSpan? initialDelay = null, int maxSize = int.MaxValue, MemoryGroupStore? store = null, bool lead = true)
     {
         Options = new GroupCoordinatorOptions { InitialRebalanceDelay = initialDelay ?? TimeSpan.Zero, MaxSize = maxSize, OffsetsRetention = TimeSpan.FromHours(1), OffsetsRetentionCheckInterval = TimeSpan.FromMinutes(1) };
         Store = store ?? new MemoryGroupStore();
         Coordinator = new GroupCoordinator(Options, Store, Time, NullLogger.Instance);
+        if (lead)
+        {
+            Coordinator.BecomeLeaderAsync(0, 0).GetAwaiter().GetResult();
+        }
     }
 
     public ManualTime Time { get; } = new();

@@ -72,8 +72,7 @@ public sealed class GroupTransactionalOffsetsTests
         kit.Store.AppendMarker(2, commit: false);
         kit.Coordinator.CommitTransactional("g", 3, 0, -1, "", null, [new(P1, 50, -1, "")]);
 
-        var reloaded = new GroupTestKit();
-        reloaded.Coordinator.Load(kit.Store.Entries);
+        var reloaded = new GroupTestKit(store: kit.Store);
 
         reloaded.Coordinator.Fetch("g", [P0, P1], out var offsets);
         Assert.Equal(10, offsets[0].Offset!.Value.Offset);

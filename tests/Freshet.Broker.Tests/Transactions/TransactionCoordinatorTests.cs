@@ -50,7 +50,7 @@ public sealed class TransactionCoordinatorTests
         Assert.Equal(ErrorCode.None, kit.Coordinator.EndTransaction("tx", producer.ProducerId, producer.ProducerEpoch, commit: true));
 
         Assert.Equal(TransactionState.CompleteCommit, kit.State());
-        Assert.Equal([(A, 1000L, (short)0, true), (B, 1000L, (short)0, true)], kit.Markers.Written.OrderBy(m => m.Partition.Topic));
+        Assert.Equal([(A, 1000L, (short)0, 0, true), (B, 1000L, (short)0, 0, true)], kit.Markers.Written.OrderBy(m => m.Partition.Topic));
         var states = kit.Log.Entries.Select(e => TransactionRecords.ReadValue(e.Record.Value!.Value).State).ToList();
         Assert.Equal([TransactionState.Empty, TransactionState.Ongoing, TransactionState.Ongoing, TransactionState.PrepareCommit, TransactionState.CompleteCommit], states);
         Assert.Empty(kit.Coordinator.Describe("tx")!.Partitions);
@@ -85,7 +85,7 @@ public sealed class TransactionCoordinatorTests
         // The first attempt fences and aborts; the client retries on CONCURRENT_TRANSACTIONS.
         Assert.Equal(ErrorCode.ConcurrentTransactions, kit.Init().Error);
         Assert.Equal(TransactionState.CompleteAbort, kit.State());
-        Assert.Equal((A, old.ProducerId, (short)(old.ProducerEpoch + 1), false), Assert.Single(kit.Markers.Written));
+        Assert.Equal((A, old.ProducerId, (short)(old.ProducerEpoch + 1), 0, false), Assert.Single(kit.Markers.Written));
         var fresh = kit.Init();
 
         Assert.Equal(new ProducerIdAndEpoch(ErrorCode.None, old.ProducerId, (short)(old.ProducerEpoch + 2)), fresh);
@@ -122,7 +122,6 @@ public sealed class TransactionCoordinatorTests
             },
         });
         var kit = new TransactionTestKit(log);
-        kit.Coordinator.Load(log.Entries);
 
         Assert.Equal(new ProducerIdAndEpoch(ErrorCode.None, 1000, 0), kit.Init());
     }
@@ -139,7 +138,7 @@ public sealed class TransactionCoordinatorTests
         kit.Advance(TimeSpan.FromSeconds(2));
 
         Assert.Equal(TransactionState.CompleteAbort, kit.State());
-        Assert.Equal((A, p.ProducerId, (short)1, false), Assert.Single(kit.Markers.Written));
+        Assert.Equal((A, p.ProducerId, (short)1, 0, false), Assert.Single(kit.Markers.Written));
         Assert.Equal(ErrorCode.ProducerFenced, kit.Coordinator.EndTransaction("tx", p.ProducerId, p.ProducerEpoch, commit: true));
     }
 
@@ -186,7 +185,7 @@ public sealed class TransactionCoordinatorTests
         kit.Coordinator.AddPartitions("open", open.ProducerId, open.ProducerEpoch, [B]);
 
         var reloaded = new TransactionTestKit(kit.Log);
-        Assert.Equal(2, reloaded.Coordinator.Load(kit.Log.Entries.ToList()));
+        Assert.Equal(2, reloaded.Coordinator.List(new HashSet<TransactionState>(), new HashSet<long>(), -1).Count);
 
         Assert.Equal(TransactionState.CompleteCommit, reloaded.State());
         Assert.Equal(2, reloaded.Markers.Written.Count(m => m.Commit && m.ProducerId == p.ProducerId));

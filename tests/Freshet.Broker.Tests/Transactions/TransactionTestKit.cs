@@ -24,23 +24,37 @@ internal sealed class MemoryTransactionLog : ITransactionLog
         Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value), -1, false, null));
         return ErrorCode.None;
     }
+
+    public int PartitionFor(string transactionalId) => 0;
+
+    /// <summary>When set, a load's read waits for it: the test sees the partition while it loads.</summary>
+    public ManualResetEventSlim? ReadGate { get; set; }
+
+    public IEnumerable<InternalLogEntry> Read(int partition)
+    {
+        ReadGate?.Wait(TimeSpan.FromSeconds(30));
+        foreach (var entry in Entries.ToList())
+        {
+            yield return entry;
+        }
+    }
 }
 
 /// <summary>Records the markers the coordinator writes; a partition can be made to fail.</summary>
 internal sealed class RecordingMarkerWriter : ITxnMarkerWriter
 {
-    public List<(TopicPartition Partition, long ProducerId, short Epoch, bool Commit)> Written { get; } = [];
+    public List<(TopicPartition Partition, long ProducerId, short Epoch, int CoordinatorEpoch, bool Commit)> Written { get; } = [];
 
     public Dictionary<TopicPartition, ErrorCode> Failing { get; } = [];
 
-    public ErrorCode Write(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch, bool commit)
+    public ValueTask<ErrorCode> WriteAsync(TopicPartition partition, long producerId, short producerEpoch, int coordinatorEpoch, bool commit, CancellationToken cancellation)
     {
         if (Failing.TryGetValue(partition, out var error))
         {
-            return error;
+            return ValueTask.FromResult(error);
         }
-        Written.Add((partition, producerId, producerEpoch, commit));
-        return ErrorCode.None;
+        Written.Add((partition, producerId, producerEpoch, coordinatorEpoch, commit));
+        return ValueTask.FromResult(ErrorCode.None);
     }
 }
 
@@ -49,7 +63,7 @@ internal sealed class TransactionTestKit
 {
     private long _nextId = 1000;
 
-    public TransactionTestKit(MemoryTransactionLog? log = null, TransactionCoordinatorOptions? options = null)
+    public TransactionTestKit(MemoryTransactionLog? log = null, TransactionCoordinatorOptions? options = null, ITxnMarkerWriter? markers = null, bool lead = true)
     {
         Log = log ?? new MemoryTransactionLog();
         Options = options ?? new TransactionCoordinatorOptions
@@ -59,7 +73,11 @@ internal sealed class TransactionTestKit
             TransactionalIdExpiration = TimeSpan.FromHours(1),
             RemoveExpiredInterval = TimeSpan.FromMinutes(1),
         };
-        Coordinator = new TransactionCoordinator(Options, Log, Markers, () => _nextId++, Time, NullLogger.Instance);
+        Coordinator = new TransactionCoordinator(Options, Log, markers ?? Markers, () => _nextId++, Time, NullLogger.Instance);
+        if (lead)
+        {
+            Coordinator.BecomeLeaderAsync(0, 0).GetAwaiter().GetResult();
+        }
     }
 
     public ManualTime Time { get; } = new();

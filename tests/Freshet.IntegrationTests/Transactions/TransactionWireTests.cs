@@ -13,6 +13,9 @@ public sealed class TransactionWireTests
         await using var scope = await BrokerScope.StartAsync();
         await GroupTestSupport.CreateTopicAsync(scope.BootstrapServers, "wire-txn", 2);
         using var connection = await RawConnection.ConnectAsync(scope.BootstrapServers);
+        // As a client does first: the lookup creates __transaction_state, whose partitions this broker then leads.
+        var coordinator = await Send<FindCoordinatorResponse>(connection, new FindCoordinatorRequest { Key = "w", KeyType = 1 }, 3);
+        Assert.Equal((short)ErrorCode.None, coordinator.ErrorCode);
 
         var tooLong = await Send<InitProducerIdResponse>(connection, new InitProducerIdRequest { TransactionalId = "w", TransactionTimeoutMs = 900_001 }, 4);
         Assert.Equal((short)ErrorCode.InvalidTransactionTimeout, tooLong.ErrorCode);

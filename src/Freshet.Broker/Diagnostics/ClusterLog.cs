@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Freshet.Broker.Diagnostics;
+
+/// <summary>Log messages of the cluster layer: quorum, registration, heartbeats and metadata publishing.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Active controller {ControllerId} is unreachable: {Reason}")]
+    public static partial void ControllerUnreachable(ILogger logger, int controllerId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the controller as broker {NodeId}, broker epoch {BrokerEpoch}")]
+    public static partial void Registered(ILogger logger, int nodeId, long brokerEpoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker {NodeId} is unfenced at metadata offset {Offset}")]
+    public static partial void Unfenced(ILogger logger, int nodeId, long offset);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broker {NodeId} was fenced by the controller; registering again")]
+    public static partial void Fenced(ILogger logger, int nodeId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Heartbeat to the controller failed: {Error}")]
+    public static partial void HeartbeatFailed(ILogger logger, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Controlled shutdown: {Outcome}")]
+    public static partial void ControlledShutdown(ILogger logger, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying metadata image at offset {Offset} failed")]
+    public static partial void PublishFailed(ILogger logger, long offset, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Controller quorum of {Voters} voter(s) has leader {LeaderId}")]
+    public static partial void QuorumReady(ILogger logger, int voters, int leaderId);
+}

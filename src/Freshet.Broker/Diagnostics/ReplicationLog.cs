@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Freshet.Broker.Diagnostics;
+
+/// <summary>Log messages of partition roles and replica fetchers.</summary>
+internal static partial class ReplicationLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Topic}-{Partition}: leader in epoch {LeaderEpoch} from offset {StartOffset}")]
+    public static partial void BecameLeader(ILogger logger, string topic, int partition, int leaderEpoch, long startOffset);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Topic}-{Partition}: follower of broker {LeaderId} in epoch {LeaderEpoch}")]
+    public static partial void BecameFollower(ILogger logger, string topic, int partition, int leaderId, int leaderEpoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replica fetcher for broker {BrokerId}: {Error}; retrying in {BackoffMs} ms")]
+    public static partial void FetchFailed(ILogger logger, int brokerId, string error, int backoffMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Topic}-{Partition}: truncated from {OldEnd} to {NewEnd} ({Reason})")]
+    public static partial void Truncated(ILogger logger, string topic, int partition, long oldEnd, long newEnd, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Topic}-{Partition}: fetch from broker {BrokerId} answered {Error}; waiting for the next leadership")]
+    public static partial void PartitionFetchError(ILogger logger, string topic, int partition, int brokerId, string error);
+}

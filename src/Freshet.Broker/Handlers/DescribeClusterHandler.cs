@@ -1,0 +1,51 @@
+using Freshet.Broker.Hosting;
+using Freshet.Broker.Requests;
+using Freshet.Broker.Topics;
+using Freshet.Metadata.Quorum;
+using Freshet.Protocol.Messages;
+
+namespace Freshet.Broker.Handlers;
+
+/// <summary>DescribeCluster (what the admin client's describeCluster uses): the live brokers and the active controller.</summary>
+internal sealed class DescribeClusterHandler(BrokerNode node, ControllerQuorum quorum, TopicCatalog catalog) : ApiHandler<DescribeClusterRequest>
+{
+    // EndpointType 1 asks for brokers; 2 (controllers, KIP-919) is for clients of a controller listener.
+    private const sbyte BrokersEndpointType = 1;
+
+    public override ApiKey Key => ApiKey.DescribeCluster;
+
+    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, DescribeClusterRequest request)
+    {
+        if (request.EndpointType != BrokersEndpointType)
+        {
+            return ValueTask.FromResult<IResponseMessage?>(new DescribeClusterResponse
+            {
+                ErrorCode = (short)ErrorCode.UnsupportedEndpointType,
+                ErrorMessage = "This listener describes brokers (endpoint type 1).",
+                EndpointType = request.EndpointType,
+                ClusterId = node.ClusterId,
+            });
+        }
+        var response = new DescribeClusterResponse
+        {
+            ClusterId = node.ClusterId,
+            ControllerId = quorum.LeaderId ?? -1,
+            EndpointType = BrokersEndpointType,
+        };
+        foreach (var broker in catalog.Image.Brokers.Values)
+        {
+            if (!broker.Fenced && broker.Endpoints.Length > 0)
+            {
+                response.Brokers.Add(new DescribeClusterResponse.DescribeClusterBroker
+                {
+                    BrokerId = broker.Id,
+                    Host = broker.Endpoints[0].Host,
+                    Port = broker.Endpoints[0].Port,
+                    Rack = broker.Rack,
+                });
+            }
+        }
+        response.Brokers.Sort((a, b) => a.BrokerId.CompareTo(b.BrokerId));
+        return ValueTask.FromResult<IResponseMessage?>(response);
+    }
+}

@@ -1,0 +1,45 @@
+namespace Freshet.Metadata.Controller;
+
+/// <summary>The active controller's settings, under Kafka's property names.</summary>
+public sealed class QuorumControllerOptions
+{
+    /// <summary><c>broker.session.timeout.ms</c>: a broker with no heartbeat for this long is fenced.</summary>
+    public int BrokerSessionTimeoutMs { get; init; } = 9000;
+
+    /// <summary><c>broker.heartbeat.interval.ms</c>: how often brokers are told to heartbeat; the controller only reports it.</summary>
+    public int BrokerHeartbeatIntervalMs { get; init; } = 2000;
+
+    /// <summary><c>unclean.leader.election.enable</c>: the cluster default; a topic config of the same name overrides it.</summary>
+    public bool UncleanLeaderElectionEnable { get; init; }
+
+    /// <summary><c>auto.leader.rebalance.enable</c>: move leadership back to preferred replicas periodically.</summary>
+    public bool AutoLeaderRebalanceEnable { get; init; } = true;
+
+    /// <summary><c>leader.imbalance.check.interval.seconds</c> (300), in milliseconds so tests can shorten it.</summary>
+    public int LeaderImbalanceCheckIntervalMs { get; init; } = 300_000;
+
+    /// <summary>
+    /// How often the active controller looks for expired broker sessions. Not a Kafka setting: a
+    /// fraction of the session timeout keeps fencing prompt without busy checking.
+    /// </summary>
+    public int SessionCheckIntervalMs { get; init; } = 500;
+
+    /// <summary>Producer ids handed out per AllocateProducerIds call, as Kafka's controller does.</summary>
+    public int ProducerIdBlockSize { get; init; } = 1000;
+
+    /// <summary>The clock for broker sessions; tests substitute a manual one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Chooses replica placement start points; tests seed it.</summary>
+    public Random Random { get; init; } = Random.Shared;
+
+    public void Validate()
+    {
+        if (BrokerSessionTimeoutMs <= 0)
+            throw new ArgumentException("broker.session.timeout.ms must be positive.");
+        if (LeaderImbalanceCheckIntervalMs <= 0)
+            throw new ArgumentException("leader.imbalance.check.interval.seconds must be positive.");
+        if (SessionCheckIntervalMs <= 0 || ProducerIdBlockSize <= 0)
+            throw new ArgumentException("Session check interval and producer id block size must be positive.");
+    }
+}
