@@ -134,17 +134,20 @@ internal static class ClusterSupervisor
     /// <returns>True when every node that was still running stopped with exit code 0.</returns>
     private static async Task<bool> StopAllAsync(List<NodeProcess> nodes, TextWriter stderr, CancellationToken forced)
     {
+        // Nodes that died earlier were reported then; the stop is about the ones still running now.
+        var running = new List<NodeProcess>(nodes.Count);
         foreach (var node in nodes)
         {
+            if (node.Exited.IsCompleted)
+                continue;
+            running.Add(node);
             if (!node.IsStopping)
                 node.Terminate();
         }
 
         var clean = true;
-        foreach (var node in nodes)
+        foreach (var node in running)
         {
-            if (node.Exited.IsCompleted)
-                continue;
             try
             {
                 await node.Exited.WaitAsync(forced);
