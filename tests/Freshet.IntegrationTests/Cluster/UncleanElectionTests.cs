@@ -29,7 +29,7 @@ public sealed class UncleanElectionTests(ITestOutputHelper output)
             await CreateTopicAsync(cluster, new TopicSpecification
             {
                 Name = topic,
-                NumPartitions = -1,
+                NumPartitions = 1,
                 ReplicationFactor = -1,
                 ReplicasAssignments = new Dictionary<int, List<int>> { [0] = [1, 2] },
                 Configs = new Dictionary<string, string> { ["min.insync.replicas"] = "1", ["unclean.leader.election.enable"] = unclean },
