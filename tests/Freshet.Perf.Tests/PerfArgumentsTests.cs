@@ -14,6 +14,7 @@ public class PerfArgumentsTests
         Assert.Null(settings.Duration);
         Assert.Equal(100, settings.RecordSize);
         Assert.Equal(1, settings.Partitions);
+        Assert.Equal(1, settings.ReplicationFactor);
         Assert.Equal(1, settings.Acks);
         Assert.Equal("none", settings.Compression);
         Assert.Null(settings.LingerMs);
@@ -26,7 +27,7 @@ public class PerfArgumentsTests
     {
         var settings = PerfCommand.Parse(
             "produce", "--bootstrap-server", "h:1", "--topic", "t", "--num-records", "500", "--record-size", "1024",
-            "--partitions", "8", "--acks", "all", "--compression", "LZ4", "--linger-ms", "2", "--batch-size", "65536",
+            "--partitions", "8", "--replication-factor", "3", "--acks", "all", "--compression", "LZ4", "--linger-ms", "2", "--batch-size", "65536",
             "--producers", "3", "--throughput", "2500", "-X", "socket.nagle.disable=true", "--json");
 
         Assert.Equal("h:1", settings.BootstrapServers);
@@ -34,6 +35,7 @@ public class PerfArgumentsTests
         Assert.Equal(500, settings.NumRecords);
         Assert.Equal(1024, settings.RecordSize);
         Assert.Equal(8, settings.Partitions);
+        Assert.Equal(3, settings.ReplicationFactor);
         Assert.Equal(-1, settings.Acks);
         Assert.Equal("lz4", settings.Compression);
         Assert.Equal(2, settings.LingerMs);
@@ -78,6 +80,7 @@ public class PerfArgumentsTests
     [InlineData("--compression", "brotli")]
     [InlineData("--num-records", "0")]
     [InlineData("--partitions", "0")]
+    [InlineData("--replication-factor", "0")]
     [InlineData("--throughput", "0")]
     [InlineData("--record-size", "0")]
     [InlineData("--producers", "0")]

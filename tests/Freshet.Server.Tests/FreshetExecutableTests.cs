@@ -12,6 +12,10 @@ public class FreshetExecutableTests
     [InlineData(new[] { "serve", "--node-id", "x" }, "freshet: invalid value for node.id: 'x' (expected an integer ≥ 0)")]
     [InlineData(new[] { "serve", "--log-level", "loud" }, "freshet: invalid value for --log-level: 'loud' (expected trace, debug, information, warning, error, critical or none)")]
     [InlineData(new[] { "serve", "--no-such-option" }, "freshet: Unrecognized command or argument '--no-such-option'.")]
+    [InlineData(new[] { "cluster", "up", "--nodes", "0" }, "freshet cluster up: --nodes must be between 1 and 99, not 0")]
+    [InlineData(new[] { "cluster", "up", "--override", "node.id=7" }, "freshet cluster up: --override node.id is set per node by 'cluster up' and cannot be overridden")]
+    [InlineData(new[] { "cluster", "up", "--log-level", "loud" }, "freshet cluster up: invalid value for --log-level: 'loud' (expected trace, debug, information, warning, error, critical or none)")]
+    [InlineData(new[] { "cluster", "up", "--nodes", "x" }, "freshet: Cannot parse argument 'x' for option '--nodes' as expected type 'System.Int32'.")]
     [InlineData(new[] { "perf", "produce", "--acks", "2" }, "freshet perf produce: --acks must be 0, 1 or all, not '2'")]
     [InlineData(new[] { "perf", "consume", "--compression", "lz4" }, "freshet: Unrecognized command or argument '--compression'.")]
     public async Task Bad_value_prints_one_line_and_exits_2(string[] args, string expectedFirstLine)

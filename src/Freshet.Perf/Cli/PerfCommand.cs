@@ -103,6 +103,7 @@ public static class PerfCommand
         command.Options.Add(o.RecordSize);
         command.Options.Add(o.PayloadFile);
         command.Options.Add(o.Partitions);
+        command.Options.Add(o.ReplicationFactor);
         command.Options.Add(o.Acks);
         command.Options.Add(o.Compression);
         command.Options.Add(o.LingerMs);

@@ -48,6 +48,12 @@ internal sealed class PerfOptions
         DefaultValueFactory = _ => 1,
     };
 
+    public readonly Option<short> ReplicationFactor = new("--replication-factor", "-r")
+    {
+        Description = "replication factor of the topic when this run creates it",
+        DefaultValueFactory = _ => 1,
+    };
+
     public readonly Option<string> Acks = new("--acks")
     {
         Description = "0, 1 or all",
@@ -133,6 +139,7 @@ internal sealed class PerfOptions
             RecordSize = recordSize ?? defaults.RecordSize,
             PayloadFile = payloadFile,
             Partitions = Get(parse, Partitions, defaults.Partitions),
+            ReplicationFactor = Get(parse, ReplicationFactor, defaults.ReplicationFactor),
             Acks = ParseAcks(Get(parse, Acks, "1")),
             Compression = Get(parse, Compression, defaults.Compression).ToLowerInvariant(),
             LingerMs = parse.GetValue(LingerMs),
@@ -186,6 +193,8 @@ internal sealed class PerfOptions
             throw new ArgumentException($"--record-size must be at least {minSize.ToString(CultureInfo.InvariantCulture)}");
         if (settings.Partitions <= 0)
             throw new ArgumentException("--partitions must be positive");
+        if (settings.ReplicationFactor <= 0)
+            throw new ArgumentException("--replication-factor must be positive");
         if (settings.Producers <= 0 || settings.Consumers <= 0)
             throw new ArgumentException("--producers and --consumers must be positive");
         if (settings.Throughput == 0)

@@ -19,6 +19,9 @@ public sealed record LoadSettings
 
     public int Partitions { get; init; } = 1;
 
+    /// <summary>Replication factor of the topic when the run creates it.</summary>
+    public short ReplicationFactor { get; init; } = 1;
+
     /// <summary>0, 1 or -1 (all).</summary>
     public int Acks { get; init; } = 1;
 

@@ -15,7 +15,7 @@ public static class TopicSetup
             // Create first, rather than look first: a metadata request may auto-create the topic with the
             // broker's default partition count.
             await admin.CreateTopicsAsync(
-                [new TopicSpecification { Name = settings.Topic, NumPartitions = settings.Partitions, ReplicationFactor = 1 }],
+                [new TopicSpecification { Name = settings.Topic, NumPartitions = settings.Partitions, ReplicationFactor = settings.ReplicationFactor }],
                 new CreateTopicsOptions { OperationTimeout = TimeSpan.FromSeconds(30), RequestTimeout = TimeSpan.FromSeconds(30) });
         }
         catch (CreateTopicsException e) when (e.Results.All(r => r.Error.Code is ErrorCode.TopicAlreadyExists or ErrorCode.NoError))

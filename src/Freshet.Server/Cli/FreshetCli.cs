@@ -10,6 +10,7 @@ internal static class FreshetCli
     {
         var root = new RootCommand("Freshet: a Kafka-compatible event streaming broker.");
         root.Subcommands.Add(new ServeCommand().Command);
+        root.Subcommands.Add(new ClusterCommand().Command);
         root.Subcommands.Add(PerfCommand.Create());
         return root;
     }

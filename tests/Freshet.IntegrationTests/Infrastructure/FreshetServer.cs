@@ -12,19 +12,25 @@ namespace Freshet.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed partial class FreshetServer : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly StringBuilder _output;
+    private readonly string[] _arguments;
+    private Process _process;
 
-    private FreshetServer(Process process, StringBuilder output, int port)
+    private FreshetServer(Process process, StringBuilder output, int port, string[] arguments)
     {
         _process = process;
         _output = output;
+        _arguments = arguments;
         Port = port;
     }
 
     public int Port { get; }
 
     public string BootstrapServers => $"127.0.0.1:{Port}";
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
 
     public string Output
     {
@@ -45,7 +51,25 @@ public sealed partial class FreshetServer : IAsyncDisposable
     }
 
     /// <param name="overrides">Broker properties passed as --override key=value.</param>
-    public static async Task<FreshetServer> StartAsync(string dataDirectory, int port, params string[] overrides)
+    public static Task<FreshetServer> StartAsync(string dataDirectory, int port, params string[] overrides) =>
+        StartWithListenersAsync(dataDirectory, port, $"PLAINTEXT://127.0.0.1:{port}", overrides);
+
+    /// <param name="listeners">The whole listeners value, e.g. with a CONTROLLER listener for a cluster node.</param>
+    /// <param name="overrides">Broker properties passed as --override key=value.</param>
+    public static async Task<FreshetServer> StartWithListenersAsync(string dataDirectory, int port, string listeners, string[] overrides)
+    {
+        var arguments = new List<string> { "serve", "--listeners", listeners, "--data-dir", dataDirectory };
+        foreach (var setting in overrides)
+        {
+            arguments.Add("--override");
+            arguments.Add(setting);
+        }
+        var output = new StringBuilder();
+        var process = await LaunchAsync([.. arguments], output);
+        return new FreshetServer(process, output, port, [.. arguments]);
+    }
+
+    private static async Task<Process> LaunchAsync(string[] arguments, StringBuilder output)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "freshet.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -54,18 +78,13 @@ public sealed partial class FreshetServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { dll, "serve", "--listeners", $"PLAINTEXT://127.0.0.1:{port}", "--data-dir", dataDirectory })
+        info.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
-        foreach (var setting in overrides)
-        {
-            info.ArgumentList.Add("--override");
-            info.ArgumentList.Add(setting);
-        }
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start freshet.");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new StringBuilder();
         void Collect(string? line)
         {
             if (line is null)
@@ -89,9 +108,42 @@ public sealed partial class FreshetServer : IAsyncDisposable
         if (first != ready.Task)
         {
             process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"freshet did not start: {output}");
+            string text;
+            lock (output)
+            {
+                text = output.ToString();
+            }
+            throw new InvalidOperationException($"freshet did not start: {text}");
         }
-        return new FreshetServer(process, output, port);
+        return process;
+    }
+
+    /// <summary>Starts the process again after a kill or a stop, with the same arguments, port and data directory.</summary>
+    public async Task RestartAsync()
+    {
+        if (!_process.HasExited)
+        {
+            throw new InvalidOperationException("The server is still running.");
+        }
+        lock (_output)
+        {
+            _output.AppendLine("---- restart ----");
+        }
+        var previous = _process;
+        _process = await LaunchAsync(_arguments, _output);
+        previous.Dispose();
+    }
+
+    /// <summary>SIGSTOP: the process freezes with its sockets open, as a long GC pause or a hung host would.</summary>
+    public Task PauseAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: a paused process carries on where it stopped.</summary>
+    public Task ResumeAsync() => SignalAsync("-CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill!.WaitForExitAsync();
     }
 
     [GeneratedRegex("started in [0-9]+ ms")]
@@ -100,27 +152,39 @@ public sealed partial class FreshetServer : IAsyncDisposable
     /// <summary>SIGKILL: no shutdown code runs, open files are dropped as they are.</summary>
     public async Task KillAsync()
     {
+        if (_process.HasExited)
+        {
+            return;
+        }
         _process.Kill();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(cts.Token);
     }
 
+    /// <summary>SIGTERM and wait for the orderly stop (SIGKILL after 30 s); the server can be restarted afterwards.</summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        // A paused process would hold its SIGTERM until resumed.
+        await ResumeAsync();
+        await SignalAsync("-TERM");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            await term!.WaitForExitAsync();
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
+        await StopAsync();
         _process.Dispose();
     }
 }

@@ -1,0 +1,76 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Freshet.IntegrationTests.Infrastructure;
+
+namespace Freshet.IntegrationTests.Cluster;
+
+/// <summary>Topic creation and client settings shared by the cluster tests.</summary>
+internal static class ClusterTestSupport
+{
+    public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    /// <summary>Creates a topic, retrying while the cluster is still forming (no controller yet, too few brokers).</summary>
+    public static async Task CreateTopicAsync(FreshetCluster cluster, TopicSpecification topic)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.RunningBootstrapServers() }).Build();
+            try
+            {
+                await admin.CreateTopicsAsync([topic], new CreateTopicsOptions { RequestTimeout = TimeSpan.FromSeconds(10) });
+                return;
+            }
+            catch (CreateTopicsException e) when (e.Results[0].Error.Code == ErrorCode.TopicAlreadyExists)
+            {
+                return;
+            }
+            catch (KafkaException) when (DateTime.UtcNow < until)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    /// <summary>Waits until every partition of the topic has a leader and all its replicas in sync.</summary>
+    public static Task WaitForFullIsrAsync(FreshetCluster cluster, string topic, int partitions, int replicas) =>
+        FreshetCluster.WaitUntilAsync(
+            () =>
+            {
+                for (var p = 0; p < partitions; p++)
+                {
+                    if (cluster.NodeLeading(topic, p) < 0 || cluster.InSyncReplicas(topic, p)?.Length != replicas)
+                        return false;
+                }
+                return true;
+            },
+            Deadline,
+            $"every partition of {topic} has a leader and {replicas} in-sync replicas");
+
+    /// <summary>An idempotent acks=all producer that keeps retrying through failovers.</summary>
+    public static ProducerConfig ReliableProducer(FreshetCluster cluster) => new()
+    {
+        BootstrapServers = cluster.BootstrapServers,
+        EnableIdempotence = true,
+        Acks = Acks.All,
+        MessageTimeoutMs = 120_000,
+        RequestTimeoutMs = 5_000,
+        RetryBackoffMs = 100,
+        RetryBackoffMaxMs = 500,
+        TopicMetadataRefreshIntervalMs = 1_000,
+        SocketConnectionSetupTimeoutMs = 3_000,
+        ReconnectBackoffMaxMs = 500,
+        LingerMs = 5,
+    };
+
+    public static ConsumerConfig Consumer(FreshetCluster cluster) => new()
+    {
+        BootstrapServers = cluster.BootstrapServers,
+        GroupId = "cluster-test-" + Guid.NewGuid().ToString("N")[..8],
+        EnableAutoCommit = false,
+        AutoOffsetReset = AutoOffsetReset.Earliest,
+        TopicMetadataRefreshIntervalMs = 1_000,
+        ReconnectBackoffMaxMs = 500,
+        SocketConnectionSetupTimeoutMs = 3_000,
+    };
+}
