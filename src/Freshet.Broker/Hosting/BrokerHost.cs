@@ -182,6 +182,8 @@ public sealed class BrokerHost : IAsyncDisposable
                 new DescribeClusterHandler(node, cluster.Quorum, catalog),
                 new ElectLeadersHandler(cluster.Controller, forwarding),
                 new CreatePartitionsHandler(catalog, cluster.Controller, forwarding, cluster.Publisher),
+                new AlterPartitionReassignmentsHandler(cluster.Controller, forwarding),
+                new ListPartitionReassignmentsHandler(cluster.Controller, forwarding),
                 .. cluster.Handlers(),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));

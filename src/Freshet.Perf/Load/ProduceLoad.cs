@@ -100,7 +100,10 @@ public static class ProduceLoad
             }
         }
 
-        // Runs on the producer's delivery thread, the only writer of this worker's histogram.
+        // Delivery reports come from the client's poll thread, and also from the worker's own thread while Flush
+        // serves the queue, so the histogram is written under a lock.
+        private readonly Lock _latencyLock = new();
+
         private void Delivered(DeliveryReport<Null, byte[]> report, long sentAt, int bytes)
         {
             if (report.Error.IsError)
@@ -109,7 +112,10 @@ public static class ProduceLoad
                 return;
             }
 
-            Latency.Record((long)Stopwatch.GetElapsedTime(sentAt).TotalMicroseconds);
+            lock (_latencyLock)
+            {
+                Latency.Record((long)Stopwatch.GetElapsedTime(sentAt).TotalMicroseconds);
+            }
             counters.Add(1, bytes);
         }
 
