@@ -265,7 +265,9 @@ public sealed class TruncationTests
             })).ToList();
 
             var random = new Random(42);
-            for (var round = 0; round < 30; round++)
+            // At least 30 rounds, and on until the readers have really run alongside (a busy machine may start them late).
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            for (var round = 0; round < 30 || (Volatile.Read(ref reads) < 100 && DateTime.UtcNow < deadline); round++)
             {
                 follower.Log.TruncateTo(random.NextInt64(0, end));
                 LeaderLogs.Replicate(leader.Log, follower.Log, 3000);
