@@ -101,19 +101,24 @@ internal sealed class ClusterServices : IAsyncDisposable
     }
 
     /// <summary>
-    /// Applies the metadata image to the broker and starts registration and heartbeats. Alone, the node is its own
-    /// controller: it is ready once it has registered with itself and caught up, which also means every topic in its
-    /// metadata log has been applied to its partitions, and this waits for that. In a cluster it returns at once.
+    /// Applies the metadata image to the broker, starts registration and heartbeats, and waits until the controller
+    /// has unfenced this broker, which it does once the broker has applied the metadata log up to its registration:
+    /// a broker that answered clients before that would describe a cluster from the past (a restarted node's image
+    /// starts empty). Kafka's brokers wait for the same before they serve. Alone, a node is its own controller and
+    /// this takes milliseconds; in a cluster it waits for a quorum, as long as that takes.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Publisher.Start();
         Lifecycle.Start();
+        using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (_singleNode)
         {
-            using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             ready.CancelAfter(SingleNodeReadyTimeout);
-            await Lifecycle.WaitUntilUnfencedAsync(ready.Token).ConfigureAwait(false);
+        }
+        await Lifecycle.WaitUntilUnfencedAsync(ready.Token).ConfigureAwait(false);
+        if (_singleNode)
+        {
             // Unfencing elects this node leader of the partitions its restart left leaderless; once this broker has
             // applied that, the coordinators have heard of their leaderships and begun loading.
             await Publisher.WaitUntilAsync(() => !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
