@@ -149,7 +149,7 @@ internal sealed class MetadataPublisher : IAsyncDisposable
             previous.TopicsById.TryGetValue(topic.Id, out var before);
             var resource = new ConfigResource(ConfigResource.TopicType, topic.Name);
             image.Configs.TryGetValue(resource, out var configs);
-            ImmutableDictionaryOrNull(previous, resource, out var configsBefore);
+            previous.Configs.TryGetValue(resource, out var configsBefore);
             var configChanged = !ReferenceEquals(configs, configsBefore);
             IReadOnlyDictionary<string, string> overrides = configs is null ? new Dictionary<string, string>() : configs;
             LogConfig? config = null;
@@ -198,9 +198,6 @@ internal sealed class MetadataPublisher : IAsyncDisposable
             _replicas.ApplyPartitionStates(changes);
         }
     }
-
-    private static void ImmutableDictionaryOrNull(MetadataImage image, ConfigResource resource, out System.Collections.Immutable.ImmutableDictionary<string, string>? configs) =>
-        configs = image.Configs.TryGetValue(resource, out var found) ? found : null;
 
     public async ValueTask DisposeAsync()
     {
