@@ -211,6 +211,9 @@ public sealed class BrokerOptions
     /// <summary>offsets.topic.segment.bytes</summary>
     public int OffsetsTopicSegmentBytes { get; set; } = 104857600;
 
+    /// <summary>offsets.commit.timeout.ms: how long an offset commit waits for every in-sync replica of __consumer_offsets.</summary>
+    public int OffsetsCommitTimeoutMs { get; set; } = 5000;
+
     /// <summary>offsets.retention.minutes: how long an empty group's committed offsets are kept (7 days).</summary>
     public long OffsetsRetentionMs { get; set; } = 7L * 24 * 60 * 60 * 1000;
 
@@ -228,6 +231,9 @@ public sealed class BrokerOptions
 
     /// <summary>transaction.state.log.min.isr: capped at the topic's replication factor.</summary>
     public int TransactionStateLogMinIsr { get; set; } = 2;
+
+    /// <summary>request.timeout.ms: how long a write to __transaction_state waits for every in-sync replica.</summary>
+    public int RequestTimeoutMs { get; set; } = 30000;
 
     /// <summary>transaction.state.log.segment.bytes</summary>
     public int TransactionStateLogSegmentBytes { get; set; } = 104857600;

@@ -36,6 +36,12 @@ internal sealed class Group(string groupId, DateTimeOffset now)
     public Dictionary<TopicPartition, CommittedOffset> Offsets { get; } = [];
 
     /// <summary>
+    /// Where in __consumer_offsets the adopted commit of each partition was written: commits that become durable
+    /// out of order never replace a later one. Empty after a load, since every new commit follows what was loaded.
+    /// </summary>
+    public Dictionary<TopicPartition, long> OffsetLogPositions { get; } = [];
+
+    /// <summary>
     /// Offsets committed in transactions that have not ended, by producer id: invisible to OffsetFetch until the
     /// transaction's COMMIT marker reaches the group's __consumer_offsets partition, dropped by its ABORT marker.
     /// </summary>

@@ -98,7 +98,7 @@ internal sealed partial class GroupCoordinator
             }
             var tombstones = group.Offsets.Keys.Select(tp => (GroupRecords.OffsetKey(groupId, tp), (byte[]?)null)).ToList();
             tombstones.Add((GroupRecords.GroupKey(groupId), null));
-            var stored = Store(group, tombstones, now);
+            var stored = Store(group, tombstones, now).Error;
             if (stored != ErrorCode.None)
             {
                 return stored;

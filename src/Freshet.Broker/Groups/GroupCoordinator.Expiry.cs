@@ -82,7 +82,7 @@ internal sealed partial class GroupCoordinator
                 if (expired.Count > 0)
                 {
                     var tombstones = expired.Select(tp => (GroupRecords.OffsetKey(group.GroupId, tp), (byte[]?)null)).ToList();
-                    if (Store(group, tombstones, now) != Protocol.Messages.ErrorCode.None)
+                    if (Store(group, tombstones, now).Error != Protocol.Messages.ErrorCode.None)
                     {
                         continue;
                     }
@@ -94,7 +94,7 @@ internal sealed partial class GroupCoordinator
                 }
                 if (group.Offsets.Count == 0 && group.MemberCount == 0 && group.PendingTransactionalOffsets.Count == 0)
                 {
-                    if (Store(group, [(GroupRecords.GroupKey(group.GroupId), null)], now) == Protocol.Messages.ErrorCode.None)
+                    if (Store(group, [(GroupRecords.GroupKey(group.GroupId), null)], now).Error == Protocol.Messages.ErrorCode.None)
                     {
                         group.TransitionTo(GroupState.Dead, now);
                         Forget(group);

@@ -1,4 +1,5 @@
 using System.Text;
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Freshet.Protocol.Primitives;
 using Freshet.Storage;
@@ -11,7 +12,12 @@ internal readonly record struct OffsetCommitEntry(TopicPartition Partition, long
 /// <summary>OffsetCommit, OffsetFetch and OffsetDelete.</summary>
 internal sealed partial class GroupCoordinator
 {
-    public IReadOnlyList<ErrorCode> Commit(string groupId, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries)
+    /// <summary>
+    /// OffsetCommit: the offsets are written to the group's __consumer_offsets partition and become the committed ones,
+    /// and the answer is sent, once every in-sync replica has them; a write that fails leaves them as they were.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<ErrorCode>> CommitAsync(
+        string groupId, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries)
     {
         var errors = new ErrorCode[entries.Count];
         var groupError = CommitGroupError(groupId, generationId, out var group);
@@ -21,6 +27,8 @@ internal sealed partial class GroupCoordinator
             return errors;
         }
         var now = Now;
+        InternalWrite write;
+        List<(TopicPartition Partition, CommittedOffset Offset)> committed;
         lock (group)
         {
             // Checked again under the lock: the group may have moved on since.
@@ -30,17 +38,40 @@ internal sealed partial class GroupCoordinator
                 Array.Fill(errors, groupError);
                 return errors;
             }
-            var timestamp = now.ToUnixTimeMilliseconds();
-            var (records, committed) = OffsetRecords(groupId, entries, timestamp, errors);
-            var stored = Store(group, records, now);
-            FillErrors(errors, stored);
-            if (stored == ErrorCode.None)
+            (var records, committed) = OffsetRecords(groupId, entries, now.ToUnixTimeMilliseconds(), errors);
+            write = Store(group, records, now);
+            if (write.TryGetOutcome(out var outcome))
             {
-                foreach (var (partition, offset) in committed)
-                {
-                    group.Offsets[partition] = offset;
-                }
+                // One replica: durable already, adopted without leaving the lock.
+                return Adopt(group, write, outcome, committed, errors);
             }
+        }
+        var durable = await write.DurableAsync().ConfigureAwait(false);
+        lock (group)
+        {
+            return Adopt(group, write, durable, committed, errors);
+        }
+    }
+
+    /// <summary>
+    /// Makes durable offsets the committed ones. Commits may become durable out of order; an offset replaces the one
+    /// there only when its record is later in the log, so the last commit wins, as in Kafka. Caller holds the lock.
+    /// </summary>
+    private static ErrorCode[] Adopt(Group group, InternalWrite write, ErrorCode outcome, List<(TopicPartition Partition, CommittedOffset Offset)> committed, ErrorCode[] errors)
+    {
+        FillErrors(errors, outcome);
+        if (outcome != ErrorCode.None)
+        {
+            return errors;
+        }
+        foreach (var (partition, offset) in committed)
+        {
+            if (group.OffsetLogPositions.TryGetValue(partition, out var position) && position > write.LogOffset)
+            {
+                continue;
+            }
+            group.Offsets[partition] = offset;
+            group.OffsetLogPositions[partition] = write.LogOffset;
         }
         return errors;
     }
@@ -218,7 +249,7 @@ internal sealed partial class GroupCoordinator
                     deleting.Add(partitions[i]);
                 }
             }
-            var stored = Store(group, tombstones, now);
+            var stored = Store(group, tombstones, now).Error;
             if (stored != ErrorCode.None)
             {
                 return stored;

@@ -1,3 +1,4 @@
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Freshet.Storage;
 
@@ -10,7 +11,11 @@ namespace Freshet.Broker.Groups;
 /// </summary>
 internal sealed partial class GroupCoordinator
 {
-    public IReadOnlyList<ErrorCode> CommitTransactional(
+    /// <summary>
+    /// TxnOffsetCommit: the offsets are written as the producer's transactional batch and held pending, answered once
+    /// every in-sync replica has them; a write that fails holds nothing.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<ErrorCode>> CommitTransactionalAsync(
         string groupId, long producerId, short producerEpoch, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries)
     {
         var errors = new ErrorCode[entries.Count];
@@ -21,6 +26,8 @@ internal sealed partial class GroupCoordinator
             return errors;
         }
         var now = Now;
+        InternalWrite write;
+        List<(TopicPartition Partition, CommittedOffset Offset)> pending;
         lock (group)
         {
             groupError = TxnCommitCheck(group, generationId, memberId, groupInstanceId);
@@ -30,20 +37,35 @@ internal sealed partial class GroupCoordinator
                 return errors;
             }
             var timestamp = now.ToUnixTimeMilliseconds();
-            var (records, pending) = OffsetRecords(groupId, entries, timestamp, errors);
-            var stored = _store.AppendTransactional(groupId, records, timestamp, producerId, producerEpoch);
-            FillErrors(errors, stored);
-            if (stored == ErrorCode.None && pending.Count > 0)
+            (var records, pending) = OffsetRecords(groupId, entries, timestamp, errors);
+            write = _store.AppendTransactional(groupId, records, timestamp, producerId, producerEpoch);
+            if (write.TryGetOutcome(out var outcome))
             {
-                if (!group.PendingTransactionalOffsets.TryGetValue(producerId, out var byPartition))
-                {
-                    group.PendingTransactionalOffsets[producerId] = byPartition = [];
-                }
-                foreach (var (partition, offset) in pending)
-                {
-                    byPartition[partition] = offset;
-                }
+                return HoldPending(group, producerId, outcome, pending, errors);
             }
+        }
+        var durable = await write.DurableAsync().ConfigureAwait(false);
+        lock (group)
+        {
+            return HoldPending(group, producerId, durable, pending, errors);
+        }
+    }
+
+    /// <summary>Holds durable transactional offsets until the transaction's marker. Caller holds the lock.</summary>
+    private static ErrorCode[] HoldPending(Group group, long producerId, ErrorCode outcome, List<(TopicPartition Partition, CommittedOffset Offset)> pending, ErrorCode[] errors)
+    {
+        FillErrors(errors, outcome);
+        if (outcome != ErrorCode.None || pending.Count == 0)
+        {
+            return errors;
+        }
+        if (!group.PendingTransactionalOffsets.TryGetValue(producerId, out var byPartition))
+        {
+            group.PendingTransactionalOffsets[producerId] = byPartition = [];
+        }
+        foreach (var (partition, offset) in pending)
+        {
+            byPartition[partition] = offset;
         }
         return errors;
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,8 @@ namespace Freshet.Broker.Groups;
 /// <summary>
 /// Kafka's classic group coordinator for the groups whose __consumer_offsets partition this broker leads
 /// (see the Leadership part). Membership is in memory, guarded by each group's lock;
-/// offsets and group metadata go to the <see cref="IGroupStore"/> before they are acknowledged.
+/// offsets and group metadata go to the <see cref="IGroupStore"/> before they are acknowledged, and committed
+/// offsets count (for OffsetFetch and for the answer) only once every in-sync replica has them.
 /// Deadlines are checked by <see cref="Tick"/>, driven by a timer in the broker and by hand in tests.
 /// Split by concern: Join, Sync, Heartbeat (with Leave), Offsets, Admin, Expiry, Load, Leadership.
 /// </summary>
@@ -68,11 +70,14 @@ internal sealed partial class GroupCoordinator : IAsyncDisposable
     }
 
     /// <summary>Writes the group's records, only while this broker coordinates it (never after its partition is resigned).</summary>
-    private ErrorCode Store(Group group, List<(byte[] Key, byte[]? Value)> entries, DateTimeOffset now) =>
-        CoordinatorStatus(group.GroupId) is var status and not ErrorCode.None ? status : _store.Append(group.GroupId, entries, now.ToUnixTimeMilliseconds());
+    private InternalWrite Store(Group group, List<(byte[] Key, byte[]? Value)> entries, DateTimeOffset now) =>
+        CoordinatorStatus(group.GroupId) is var status and not ErrorCode.None
+            ? InternalWrite.Failed(status)
+            : _store.Append(group.GroupId, entries, now.ToUnixTimeMilliseconds());
 
+    /// <summary>Writes the group's metadata record; its outcome is the local append's (membership is in memory anyway).</summary>
     private ErrorCode StoreGroupMetadata(Group group, DateTimeOffset now) =>
-        Store(group, [(GroupRecords.GroupKey(group.GroupId), GroupRecords.GroupValue(group, now.ToUnixTimeMilliseconds()))], now);
+        Store(group, [(GroupRecords.GroupKey(group.GroupId), GroupRecords.GroupValue(group, now.ToUnixTimeMilliseconds()))], now).Error;
 
     public async ValueTask DisposeAsync()
     {

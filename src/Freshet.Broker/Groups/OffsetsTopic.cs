@@ -10,7 +10,10 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
 {
     public const string Name = "__consumer_offsets";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.OffsetsTopicReplicationFactor));
+    // As Kafka: min.insync.replicas is the broker's default; a commit waits offsets.commit.timeout.ms for the replicas.
+    private readonly InternalTopic _topic = new(
+        catalog, admin, replicas, Name, options.OffsetsTopicNumPartitions, options.OffsetsTopicSegmentBytes,
+        Cluster.QuorumSettings.CapAtQuorumSize(options, options.OffsetsTopicReplicationFactor), null, TimeSpan.FromMilliseconds(options.OffsetsCommitTimeoutMs));
 
     public int PartitionCount => _topic.PartitionCount;
 
@@ -22,11 +25,11 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
     public ErrorCode EnsureCreated() => _topic.EnsureCreated();
 
     /// <summary>Appends records (key, value-or-tombstone) for one group as a single batch, so they land together.</summary>
-    public ErrorCode Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>
+    public InternalWrite Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>
         _topic.Append(PartitionFor(groupId), entries, timestamp);
 
     /// <summary>Offsets committed in a transaction: a transactional batch of the producer, visible once its COMMIT marker follows.</summary>
-    public ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch) =>
+    public InternalWrite AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch) =>
         _topic.Append(PartitionFor(groupId), entries, timestamp, producerId, producerEpoch);
 
     /// <summary>Every entry of one partition in log order, for rebuilding the groups it holds.</summary>

@@ -14,7 +14,7 @@ internal sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator,
 {
     public override ApiKey Key => ApiKey.AddOffsetsToTxn;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, AddOffsetsToTxnRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, AddOffsetsToTxnRequest request)
     {
         ErrorCode error;
         if (request.GroupId.Length == 0)
@@ -28,8 +28,8 @@ internal sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator,
         else
         {
             var partition = new TopicPartition(OffsetsTopic.Name, offsetsTopic.PartitionFor(request.GroupId));
-            error = coordinator.AddPartitions(request.TransactionalId, request.ProducerId, request.ProducerEpoch, [partition]);
+            error = await coordinator.AddPartitionsAsync(request.TransactionalId, request.ProducerId, request.ProducerEpoch, [partition]).ConfigureAwait(false);
         }
-        return ValueTask.FromResult<IResponseMessage?>(new AddOffsetsToTxnResponse { ErrorCode = (short)error });
+        return new AddOffsetsToTxnResponse { ErrorCode = (short)error };
     }
 }

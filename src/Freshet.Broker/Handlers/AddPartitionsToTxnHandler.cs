@@ -17,12 +17,12 @@ internal sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinat
 
     public override ApiKey Key => ApiKey.AddPartitionsToTxn;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, AddPartitionsToTxnRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, AddPartitionsToTxnRequest request)
     {
         var response = new AddPartitionsToTxnResponse();
         if (context.ApiVersion < FirstBatchedVersion)
         {
-            response.ResultsByTopicV3AndBelow = Add(request.V3AndBelowTransactionalId, request.V3AndBelowProducerId, request.V3AndBelowProducerEpoch, request.V3AndBelowTopics, verifyOnly: false);
+            response.ResultsByTopicV3AndBelow = await AddAsync(request.V3AndBelowTransactionalId, request.V3AndBelowProducerId, request.V3AndBelowProducerEpoch, request.V3AndBelowTopics, verifyOnly: false).ConfigureAwait(false);
         }
         else
         {
@@ -31,14 +31,14 @@ internal sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinat
                 response.ResultsByTransaction.Add(new AddPartitionsToTxnResponse.AddPartitionsToTxnResult
                 {
                     TransactionalId = txn.TransactionalId,
-                    TopicResults = Add(txn.TransactionalId, txn.ProducerId, txn.ProducerEpoch, txn.Topics, txn.VerifyOnly),
+                    TopicResults = await AddAsync(txn.TransactionalId, txn.ProducerId, txn.ProducerEpoch, txn.Topics, txn.VerifyOnly).ConfigureAwait(false),
                 });
             }
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 
-    private List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult> Add(
+    private async Task<List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult>> AddAsync(
         string transactionalId, long producerId, short producerEpoch, List<AddPartitionsToTxnRequest.AddPartitionsToTxnTopic> topics, bool verifyOnly)
     {
         var partitions = new List<TopicPartition>();
@@ -70,7 +70,7 @@ internal sealed class AddPartitionsToTxnHandler(TransactionCoordinator coordinat
         }
         else
         {
-            var error = coordinator.AddPartitions(transactionalId, producerId, producerEpoch, partitions);
+            var error = await coordinator.AddPartitionsAsync(transactionalId, producerId, producerEpoch, partitions).ConfigureAwait(false);
             errorOf = _ => error;
         }
         var results = new List<AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult>(topics.Count);

@@ -13,20 +13,17 @@ internal sealed class InitProducerIdHandler(ProducerIdManager producerIds, Trans
 {
     public override ApiKey Key => ApiKey.InitProducerId;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, InitProducerIdRequest request)
-    {
-        var response = request.TransactionalId is null
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, InitProducerIdRequest request) =>
+        request.TransactionalId is null
             ? Idempotent()
-            : Transactional(request);
-        return ValueTask.FromResult<IResponseMessage?>(response);
-    }
+            : await TransactionalAsync(request).ConfigureAwait(false);
 
     /// <summary>With a transactional id: the coordinator bumps the id's epoch, fencing the previous instance.</summary>
-    private InitProducerIdResponse Transactional(InitProducerIdRequest request)
+    private async Task<InitProducerIdResponse> TransactionalAsync(InitProducerIdRequest request)
     {
         try
         {
-            var result = transactions.InitProducerId(request.TransactionalId!, request.TransactionTimeoutMs, request.ProducerId, request.ProducerEpoch);
+            var result = await transactions.InitProducerIdAsync(request.TransactionalId!, request.TransactionTimeoutMs, request.ProducerId, request.ProducerEpoch).ConfigureAwait(false);
             return new InitProducerIdResponse { ErrorCode = (short)result.Error, ProducerId = result.ProducerId, ProducerEpoch = result.ProducerEpoch };
         }
         catch (IOException)

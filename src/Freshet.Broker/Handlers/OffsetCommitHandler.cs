@@ -7,14 +7,15 @@ using Freshet.Storage;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
-/// OffsetCommit: a member's commit is checked against its generation; generation -1 is a
-/// simple consumer committing for a group without members. Unknown partitions are refused.
+/// OffsetCommit: a member's commit is checked against its generation (generation -1 is a
+/// simple consumer committing for a group without members), and answered once every in-sync replica of
+/// __consumer_offsets has it. Unknown partitions are refused.
 /// </summary>
 internal sealed class OffsetCommitHandler(GroupCoordinator coordinator, ReplicaManager replicas) : ApiHandler<OffsetCommitRequest>
 {
     public override ApiKey Key => ApiKey.OffsetCommit;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, OffsetCommitRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, OffsetCommitRequest request)
     {
         var entries = new List<OffsetCommitEntry>();
         foreach (var topic in request.Topics)
@@ -31,7 +32,7 @@ internal sealed class OffsetCommitHandler(GroupCoordinator coordinator, ReplicaM
                 }
             }
         }
-        var errors = coordinator.Commit(request.GroupId, request.GenerationIdOrMemberEpoch, request.MemberId, request.GroupInstanceId, entries);
+        var errors = await coordinator.CommitAsync(request.GroupId, request.GenerationIdOrMemberEpoch, request.MemberId, request.GroupInstanceId, entries).ConfigureAwait(false);
         var results = new CommitResults(entries, errors);
         var response = new OffsetCommitResponse();
         foreach (var topic in request.Topics)
@@ -48,6 +49,6 @@ internal sealed class OffsetCommitHandler(GroupCoordinator coordinator, ReplicaM
             }
             response.Topics.Add(topicResponse);
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 }

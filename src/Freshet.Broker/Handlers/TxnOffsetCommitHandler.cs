@@ -14,7 +14,7 @@ internal sealed class TxnOffsetCommitHandler(GroupCoordinator coordinator, Repli
 {
     public override ApiKey Key => ApiKey.TxnOffsetCommit;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, TxnOffsetCommitRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, TxnOffsetCommitRequest request)
     {
         var entries = new List<OffsetCommitEntry>();
         foreach (var topic in request.Topics)
@@ -27,8 +27,8 @@ internal sealed class TxnOffsetCommitHandler(GroupCoordinator coordinator, Repli
                 }
             }
         }
-        var errors = coordinator.CommitTransactional(
-            request.GroupId, request.ProducerId, request.ProducerEpoch, request.GenerationId, request.MemberId, request.GroupInstanceId, entries);
+        var errors = await coordinator.CommitTransactionalAsync(
+            request.GroupId, request.ProducerId, request.ProducerEpoch, request.GenerationId, request.MemberId, request.GroupInstanceId, entries).ConfigureAwait(false);
         var results = new CommitResults(entries, errors);
         var response = new TxnOffsetCommitResponse();
         foreach (var topic in request.Topics)
@@ -41,6 +41,6 @@ internal sealed class TxnOffsetCommitHandler(GroupCoordinator coordinator, Repli
             }
             response.Topics.Add(topicResponse);
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 }

@@ -13,9 +13,14 @@ namespace Freshet.Broker.Topics;
 /// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on first
 /// use, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
 /// start-up. Its replication factor is the configured one capped at the size of the controller quorum, so a single
-/// node can have one while a cluster waits until enough brokers have joined.
+/// node can have one while a cluster waits until enough brokers have joined. Appends are acks=all: a write counts
+/// once every in-sync replica has it, and fails while the ISR is below the topic's min.insync.replicas.
 /// </summary>
-internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes, short replicationFactor)
+/// <param name="minInSyncReplicas">The topic's min.insync.replicas; null leaves the broker's default.</param>
+/// <param name="writeTimeout">How long a write waits for the in-sync replicas before it fails.</param>
+internal sealed class InternalTopic(
+    TopicCatalog catalog, TopicAdmin admin, ReplicaManager replicas, string name, int configuredPartitions, int segmentBytes, short replicationFactor,
+    int? minInSyncReplicas, TimeSpan writeTimeout)
 {
     private readonly object _createLock = new();
 
@@ -42,9 +47,13 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
             {
                 ["cleanup.policy"] = "compact",
                 ["compression.type"] = "producer",
-                ["min.insync.replicas"] = "1",
                 ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
             };
+            if (minInSyncReplicas is { } minIsr)
+            {
+                // Never above the replicas there are, or no write could ever succeed.
+                configs["min.insync.replicas"] = Math.Min(minIsr, replicationFactor).ToString(CultureInfo.InvariantCulture);
+            }
             // Created once per cluster, on the first coordinator lookup; waiting here for the controller is rare.
             var result = admin.CreateAsync(Name, configuredPartitions, replicationFactor, null, configs, validateOnly: false, allowForward: true, CancellationToken.None)
                 .GetAwaiter().GetResult();
@@ -53,18 +62,24 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
     }
 
     /// <summary>
-    /// Appends records (key, value-or-tombstone) to one partition as a single batch, so they land together.
-    /// A batch with a producer id is transactional, written on the producer's behalf (TxnOffsetCommit).
+    /// Appends records (key, value-or-tombstone) to one partition as a single batch, so they land together, and
+    /// starts waiting for the in-sync replicas. A batch with a producer id is transactional, written on the producer's
+    /// behalf (TxnOffsetCommit). Errors come mapped to what a coordinator answers (see <see cref="InternalWrite"/>).
     /// </summary>
-    public ErrorCode Append(int partitionIndex, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId = -1, short producerEpoch = -1)
+    public InternalWrite Append(int partitionIndex, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId = -1, short producerEpoch = -1)
     {
         if (entries.Count == 0)
         {
-            return ErrorCode.None;
+            return InternalWrite.Durable(-1);
         }
         if (EnsureCreated() != ErrorCode.None || !replicas.TryGetPartition(Name, partitionIndex, out var partition))
         {
-            return ErrorCode.CoordinatorNotAvailable;
+            return InternalWrite.Failed(ErrorCode.CoordinatorNotAvailable);
+        }
+        if (partition.InSyncReplicaCount < partition.MinInSyncReplicas)
+        {
+            // As a Produce with acks=all is refused before it is written.
+            return InternalWrite.Failed(InternalWrite.CoordinatorError(ErrorCode.NotEnoughReplicas));
         }
         var records = new Record[entries.Count];
         for (var i = 0; i < entries.Count; i++)
@@ -76,24 +91,45 @@ internal sealed class InternalTopic(TopicCatalog catalog, TopicAdmin admin, Repl
         var batch = RecordBatchBuilder.Build(records, transactional
             ? new RecordBatchOptions { ProducerId = producerId, ProducerEpoch = producerEpoch, IsTransactional = true }
             : null);
+        long lastOffset;
         try
         {
-            partition.AppendAsLeader(batch, transactional ? AppendOrigin.Coordinator : AppendOrigin.Client);
-            return ErrorCode.None;
+            lastOffset = partition.AppendAsLeader(batch, transactional ? AppendOrigin.Coordinator : AppendOrigin.Client).LastOffset;
         }
         catch (IOException)
         {
-            return ErrorCode.KafkaStorageError;
+            return InternalWrite.Failed(InternalWrite.CoordinatorError(ErrorCode.KafkaStorageError));
         }
         catch (ProducerStateException ex)
         {
             // The producer was fenced since it added the partition (its epoch is no longer the current one).
-            return ProducerStateErrors.CodeOf(ex);
+            return InternalWrite.Failed(ProducerStateErrors.CodeOf(ex));
         }
         catch (NotLeaderOrFollowerException)
         {
             // Leadership moved away; the coordinator of this partition is now on another broker.
-            return ErrorCode.NotCoordinator;
+            return InternalWrite.Failed(InternalWrite.CoordinatorError(ErrorCode.NotLeaderOrFollower));
+        }
+        var replicated = partition.WaitForHighWatermarkAsync(lastOffset + 1, CancellationToken.None);
+        if (!replicated.IsCompletedSuccessfully)
+        {
+            return InternalWrite.Replicating(lastOffset, AwaitReplicationAsync(replicated.AsTask()));
+        }
+        // One replica, or followers already there: durable without a wait.
+        var error = replicated.Result;
+        return error == ErrorCode.None ? InternalWrite.Durable(lastOffset) : InternalWrite.Failed(InternalWrite.CoordinatorError(error));
+    }
+
+    /// <summary>The replication's outcome, or REQUEST_TIMED_OUT (as COORDINATOR_NOT_AVAILABLE) once the write timeout passes.</summary>
+    private async Task<ErrorCode> AwaitReplicationAsync(Task<ErrorCode> replicated)
+    {
+        try
+        {
+            return InternalWrite.CoordinatorError(await replicated.WaitAsync(writeTimeout).ConfigureAwait(false));
+        }
+        catch (TimeoutException)
+        {
+            return InternalWrite.CoordinatorError(ErrorCode.RequestTimedOut);
         }
     }
 

@@ -11,40 +11,35 @@ namespace Freshet.Broker.Transactions;
 /// </summary>
 internal sealed partial class TransactionCoordinator
 {
-    public ErrorCode EndTransaction(string transactionalId, long producerId, short producerEpoch, bool commit) =>
+    public Task<ErrorCode> EndTransactionAsync(string transactionalId, long producerId, short producerEpoch, bool commit) =>
         WithProducer(transactionalId, producerId, producerEpoch, txn => End(txn, commit));
 
-    private ErrorCode End(TransactionMetadata txn, bool commit)
+    private Task<ErrorCode> End(TransactionMetadata txn, bool commit)
     {
-        switch (txn.State)
+        var error = txn.State switch
         {
-            case TransactionState.Ongoing:
-                return Prepare(txn, commit);
-            case TransactionState.CompleteCommit:
-                // A retried EndTxn whose answer was lost gets the same answer.
-                return commit ? ErrorCode.None : ErrorCode.InvalidTxnState;
-            case TransactionState.CompleteAbort:
-                return commit ? ErrorCode.InvalidTxnState : ErrorCode.None;
-            case TransactionState.PrepareCommit:
-                return commit ? RetryMarkers(txn) : ErrorCode.InvalidTxnState;
-            case TransactionState.PrepareAbort:
-                return commit ? ErrorCode.InvalidTxnState : RetryMarkers(txn);
-            default:
-                return ErrorCode.InvalidTxnState;
-        }
+            TransactionState.Ongoing => ErrorCode.None,
+            // A retried EndTxn whose answer was lost gets the same answer.
+            TransactionState.CompleteCommit => commit ? ErrorCode.None : ErrorCode.InvalidTxnState,
+            TransactionState.CompleteAbort => commit ? ErrorCode.InvalidTxnState : ErrorCode.None,
+            TransactionState.PrepareCommit => commit ? RetryMarkers(txn) : ErrorCode.InvalidTxnState,
+            TransactionState.PrepareAbort => commit ? ErrorCode.InvalidTxnState : RetryMarkers(txn),
+            _ => ErrorCode.InvalidTxnState,
+        };
+        return txn.State == TransactionState.Ongoing ? Prepare(txn, commit) : Answer(error);
     }
 
-    private ErrorCode Prepare(TransactionMetadata txn, bool commit)
+    private Task<ErrorCode> Prepare(TransactionMetadata txn, bool commit)
     {
         var state = commit ? TransactionState.PrepareCommit : TransactionState.PrepareAbort;
-        var error = Persist(txn, txn.Current with { State = state, LastUpdateTimestampMs = NowMs });
-        if (error != ErrorCode.None)
+        return Persist(txn, txn.Current with { State = state, LastUpdateTimestampMs = NowMs }, outcome =>
         {
-            return error;
-        }
-        // The decision is durable: the transaction completes even if some markers must wait for the next tick.
-        WriteMarkers(txn);
-        return ErrorCode.None;
+            if (outcome == ErrorCode.None)
+            {
+                // The decision is durable: the transaction completes even if some markers must wait for the next tick.
+                WriteMarkers(txn);
+            }
+        });
     }
 
     private ErrorCode RetryMarkers(TransactionMetadata txn)
@@ -59,18 +54,25 @@ internal sealed partial class TransactionCoordinator
     /// </summary>
     private void FenceAndAbort(TransactionMetadata txn)
     {
+        if (txn.PendingWrite is not null)
+        {
+            // Another change of the id is being written; the next tick or request tries again.
+            return;
+        }
         txn.State = TransactionState.PrepareEpochFence;
         var current = txn.Current;
         var epoch = current.ProducerEpoch >= LastUsableEpoch ? current.ProducerEpoch : (short)(current.ProducerEpoch + 1);
-        var error = Persist(txn, current with { ProducerEpoch = epoch, State = TransactionState.PrepareAbort, LastUpdateTimestampMs = NowMs });
-        if (error != ErrorCode.None)
+        _ = Persist(txn, current with { ProducerEpoch = epoch, State = TransactionState.PrepareAbort, LastUpdateTimestampMs = NowMs }, outcome =>
         {
-            // Not fenced: the transaction stays open and the next tick tries again.
-            txn.State = current.State;
-            return;
-        }
-        TransactionLog.Fenced(_logger, txn.TransactionalId, current.ProducerId, epoch);
-        WriteMarkers(txn);
+            if (outcome != ErrorCode.None)
+            {
+                // Not fenced: the transaction stays open and the next tick tries again.
+                txn.State = current.State;
+                return;
+            }
+            TransactionLog.Fenced(_logger, txn.TransactionalId, current.ProducerId, epoch);
+            WriteMarkers(txn);
+        });
     }
 
     /// <summary>
@@ -157,9 +159,12 @@ internal sealed partial class TransactionCoordinator
         }
         var commit = txn.State == TransactionState.PrepareCommit;
         var completed = commit ? TransactionState.CompleteCommit : TransactionState.CompleteAbort;
-        if (Persist(txn, txn.Current with { State = completed, Partitions = TransactionSnapshot.NoPartitions, LastUpdateTimestampMs = NowMs }) == ErrorCode.None)
+        _ = Persist(txn, txn.Current with { State = completed, Partitions = TransactionSnapshot.NoPartitions, LastUpdateTimestampMs = NowMs }, outcome =>
         {
-            TransactionLog.Completed(_logger, txn.TransactionalId, txn.ProducerId, txn.ProducerEpoch, completed.Name());
-        }
+            if (outcome == ErrorCode.None)
+            {
+                TransactionLog.Completed(_logger, txn.TransactionalId, txn.ProducerId, txn.ProducerEpoch, completed.Name());
+            }
+        });
     }
 }

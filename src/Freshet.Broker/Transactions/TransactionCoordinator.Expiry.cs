@@ -17,13 +17,13 @@ internal sealed partial class TransactionCoordinator
         {
             lock (txn)
             {
-                if (!txn.State.IsIdle() || txn.Current.LastUpdateTimestampMs + expiration > nowMs || CoordinatorStatus(txn.TransactionalId) != ErrorCode.None)
+                if (!txn.State.IsIdle() || txn.PendingWrite is not null || txn.Current.LastUpdateTimestampMs + expiration > nowMs || CoordinatorStatus(txn.TransactionalId) != ErrorCode.None)
                 {
                     continue;
                 }
                 var previous = txn.State;
                 txn.State = TransactionState.Dead;
-                if (_log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), null, nowMs) != ErrorCode.None)
+                if (_log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), null, nowMs).Error != ErrorCode.None)
                 {
                     txn.State = previous;
                     continue;

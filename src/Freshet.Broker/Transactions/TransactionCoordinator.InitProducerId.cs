@@ -23,50 +23,52 @@ internal sealed partial class TransactionCoordinator
 
     /// <param name="expectedProducerId">The caller's current producer id (v3+, KIP-360), or -1.</param>
     /// <param name="expectedEpoch">The caller's current epoch, or -1.</param>
-    public ProducerIdAndEpoch InitProducerId(string transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
+    public Task<ProducerIdAndEpoch> InitProducerIdAsync(string transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch)
     {
         if (transactionalId.Length == 0)
         {
-            return ProducerIdAndEpoch.Failed(ErrorCode.InvalidRequest);
+            return Failed(ErrorCode.InvalidRequest);
         }
         if (timeoutMs <= 0 || timeoutMs > _options.MaxTimeoutMs)
         {
-            return ProducerIdAndEpoch.Failed(ErrorCode.InvalidTransactionTimeout);
+            return Failed(ErrorCode.InvalidTransactionTimeout);
         }
         // As Kafka: the request is checked before the coordinator looks for the id's partition.
         if (CoordinatorStatus(transactionalId) is var status and not ErrorCode.None)
         {
-            return ProducerIdAndEpoch.Failed(status);
+            return Failed(status);
         }
         var txn = GetOrCreate(transactionalId, timeoutMs);
         lock (txn)
         {
-            if (txn.State == TransactionState.Dead)
+            if (txn.State == TransactionState.Dead || txn.PendingWrite is not null)
             {
-                // Expired between the lookup and the lock: the next attempt creates the id afresh.
-                return ProducerIdAndEpoch.Failed(ErrorCode.ConcurrentTransactions);
+                // Expired between the lookup and the lock (the next attempt creates the id afresh), or a change is being written.
+                return Failed(ErrorCode.ConcurrentTransactions);
             }
             var expected = expectedProducerId >= 0 ? (expectedProducerId, expectedEpoch) : ((long, short)?)null;
             if (expected is { } given && !IsValidProducerId(txn, given.Item1))
             {
-                return ProducerIdAndEpoch.Failed(ErrorCode.ProducerFenced);
+                return Failed(ErrorCode.ProducerFenced);
             }
             switch (txn.State)
             {
                 case TransactionState.PrepareCommit or TransactionState.PrepareAbort:
                     WriteMarkers(txn);
-                    return ProducerIdAndEpoch.Failed(ErrorCode.ConcurrentTransactions);
+                    return Failed(ErrorCode.ConcurrentTransactions);
                 case TransactionState.Ongoing:
                     // The previous instance left a transaction open: fence it and abort, then the client retries.
                     FenceAndAbort(txn);
-                    return ProducerIdAndEpoch.Failed(ErrorCode.ConcurrentTransactions);
+                    return Failed(ErrorCode.ConcurrentTransactions);
                 case TransactionState.Empty or TransactionState.CompleteCommit or TransactionState.CompleteAbort:
                     return BumpEpoch(txn, timeoutMs, expected);
                 default:
-                    return ProducerIdAndEpoch.Failed(ErrorCode.ConcurrentTransactions);
+                    return Failed(ErrorCode.ConcurrentTransactions);
             }
         }
     }
+
+    private static Task<ProducerIdAndEpoch> Failed(ErrorCode error) => Task.FromResult(ProducerIdAndEpoch.Failed(error));
 
     private TransactionMetadata GetOrCreate(string transactionalId, int timeoutMs)
     {
@@ -95,27 +97,34 @@ internal sealed partial class TransactionCoordinator
         || expectedProducerId == txn.ProducerId
         || (txn.BeforeLastInit is { } before && before.ProducerId == expectedProducerId);
 
-    private ProducerIdAndEpoch BumpEpoch(TransactionMetadata txn, int timeoutMs, (long ProducerId, short Epoch)? expected)
+    private Task<ProducerIdAndEpoch> BumpEpoch(TransactionMetadata txn, int timeoutMs, (long ProducerId, short Epoch)? expected)
     {
         var current = txn.Current;
         if (expected is { } given && current.ProducerEpoch != NoEpoch && (given.ProducerId != current.ProducerId || given.Epoch != current.ProducerEpoch))
         {
             // A retry of the InitProducerId that made the current epoch gets the same answer; anyone else is a zombie.
             return txn.BeforeLastInit == (given.ProducerId, given.Epoch)
-                ? new ProducerIdAndEpoch(ErrorCode.None, current.ProducerId, current.ProducerEpoch)
-                : ProducerIdAndEpoch.Failed(ErrorCode.ProducerFenced);
+                ? Task.FromResult(new ProducerIdAndEpoch(ErrorCode.None, current.ProducerId, current.ProducerEpoch))
+                : Failed(ErrorCode.ProducerFenced);
         }
         var (producerId, epoch) = current.ProducerEpoch >= LastUsableEpoch
             ? (_nextProducerId(), (short)0)
             : (current.ProducerId, (short)(current.ProducerEpoch + 1));
         var next = new TransactionSnapshot(producerId, epoch, timeoutMs, TransactionState.Empty, TransactionSnapshot.NoPartitions, -1, NowMs);
-        var error = Persist(txn, next);
-        if (error != ErrorCode.None)
+        var persisted = Persist(txn, next, outcome =>
         {
-            return ProducerIdAndEpoch.Failed(error);
-        }
-        txn.BeforeLastInit = (current.ProducerId, current.ProducerEpoch);
-        TransactionLog.Initialized(_logger, txn.TransactionalId, producerId, epoch);
-        return new ProducerIdAndEpoch(ErrorCode.None, producerId, epoch);
+            if (outcome == ErrorCode.None)
+            {
+                txn.BeforeLastInit = (current.ProducerId, current.ProducerEpoch);
+                TransactionLog.Initialized(_logger, txn.TransactionalId, producerId, epoch);
+            }
+        });
+        return AnswerAsync(persisted, producerId, epoch);
+    }
+
+    private static async Task<ProducerIdAndEpoch> AnswerAsync(Task<ErrorCode> persisted, long producerId, short epoch)
+    {
+        var error = await persisted.ConfigureAwait(false);
+        return error == ErrorCode.None ? new ProducerIdAndEpoch(ErrorCode.None, producerId, epoch) : ProducerIdAndEpoch.Failed(error);
     }
 }

@@ -7,8 +7,8 @@ namespace Freshet.Broker.Transactions;
 
 /// <summary>
 /// Kafka's transaction coordinator for the transactional ids whose __transaction_state partition this broker
-/// leads (see the Leadership part). Each id's state is written to the <see cref="ITransactionLog"/> before it is
-/// adopted and acknowledged; markers go through the <see cref="ITxnMarkerWriter"/> while the transaction is in
+/// leads (see the Leadership part). Each id's state is written to the <see cref="ITransactionLog"/> and adopted and
+/// acknowledged only once every in-sync replica has it; markers go through the <see cref="ITxnMarkerWriter"/> while the transaction is in
 /// PrepareCommit/PrepareAbort, and the transaction completes once every partition has its marker.
 /// Deadlines are checked by <see cref="Tick"/>, driven by a timer in the broker and by hand in tests.
 /// Split by concern: InitProducerId, AddPartitions, End (with the markers), Expiry, Load, Leadership, Admin.
@@ -78,21 +78,62 @@ internal sealed partial class TransactionCoordinator : IAsyncDisposable
         }
     }
 
-    /// <summary>Writes the next state of the id to the log and adopts it once written.</summary>
-    private ErrorCode Persist(TransactionMetadata txn, TransactionSnapshot next)
+    /// <summary>
+    /// Writes the next state of the id to the log. It is adopted, and <paramref name="onOutcome"/> runs under the id's
+    /// lock, once every in-sync replica has it: at once with one replica, otherwise when the high watermark passes it.
+    /// Meanwhile the write is pending and the id takes no other change (CONCURRENT_TRANSACTIONS), as in Kafka; a write
+    /// that fails leaves the state as it was. <paramref name="onOutcome"/> runs exactly once. Caller holds the lock.
+    /// </summary>
+    private Task<ErrorCode> Persist(TransactionMetadata txn, TransactionSnapshot next, Action<ErrorCode>? onOutcome = null)
     {
-        var partition = _log.PartitionFor(txn.TransactionalId);
-        if (_partitions.EpochOf(partition) < 0)
+        ErrorCode refused;
+        if (_partitions.EpochOf(_log.PartitionFor(txn.TransactionalId)) < 0)
         {
             // Resigned since the request was checked: the new leader owns the id now.
-            return ErrorCode.NotCoordinator;
+            refused = ErrorCode.NotCoordinator;
         }
-        var error = _log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), TransactionRecords.Value(next), next.LastUpdateTimestampMs);
-        if (error != ErrorCode.None)
+        else if (txn.PendingWrite is not null)
         {
-            TransactionLog.WriteFailed(_logger, txn.TransactionalId, next.State.Name(), error.ToString());
-            // As Kafka maps a failed append to the transaction log: retriable for the client.
-            return ErrorCode.CoordinatorNotAvailable;
+            refused = ErrorCode.ConcurrentTransactions;
+        }
+        else
+        {
+            var write = _log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), TransactionRecords.Value(next), next.LastUpdateTimestampMs);
+            if (!write.TryGetOutcome(out var outcome))
+            {
+                txn.PendingWrite = next;
+                return AdoptWhenDurableAsync(txn, next, write, onOutcome);
+            }
+            refused = Adopt(txn, next, outcome);
+        }
+        onOutcome?.Invoke(refused);
+        return Task.FromResult(refused);
+    }
+
+    private async Task<ErrorCode> AdoptWhenDurableAsync(TransactionMetadata txn, TransactionSnapshot next, Topics.InternalWrite write, Action<ErrorCode>? onOutcome)
+    {
+        var outcome = await write.DurableAsync().ConfigureAwait(false);
+        lock (txn)
+        {
+            // Another write can only have replaced it if the id was reloaded; the new state is not this one's to change.
+            var stillPending = ReferenceEquals(txn.PendingWrite, next);
+            if (stillPending)
+            {
+                txn.PendingWrite = null;
+            }
+            var error = stillPending ? Adopt(txn, next, outcome) : ErrorCode.NotCoordinator;
+            onOutcome?.Invoke(error);
+            return error;
+        }
+    }
+
+    /// <summary>Adopts a durable write; a failed one gets Kafka's answer: NOT_COORDINATOR, or retriable COORDINATOR_NOT_AVAILABLE.</summary>
+    private ErrorCode Adopt(TransactionMetadata txn, TransactionSnapshot next, ErrorCode outcome)
+    {
+        if (outcome != ErrorCode.None)
+        {
+            TransactionLog.WriteFailed(_logger, txn.TransactionalId, next.State.Name(), outcome.ToString());
+            return outcome == ErrorCode.NotCoordinator ? ErrorCode.NotCoordinator : ErrorCode.CoordinatorNotAvailable;
         }
         txn.Apply(next);
         return ErrorCode.None;

@@ -43,6 +43,9 @@ internal sealed class TransactionMetadata(string transactionalId, TransactionSna
 
     public HashSet<TopicPartition> PendingMarkers { get; } = [];
 
+    /// <summary>The next state while its write waits for the in-sync replicas; null when none is in flight.</summary>
+    public TransactionSnapshot? PendingWrite { get; set; }
+
     /// <summary>The pending markers being written right now (to another broker), not to be sent twice.</summary>
     public HashSet<TopicPartition> MarkersInFlight { get; } = [];
 

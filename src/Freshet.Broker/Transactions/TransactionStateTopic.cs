@@ -14,14 +14,18 @@ internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin adm
 {
     public const string Name = "__transaction_state";
 
-    private readonly InternalTopic _topic = new(catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes, Cluster.QuorumSettings.CapAtQuorumSize(options, options.TransactionStateLogReplicationFactor));
+    // As Kafka: min.insync.replicas is transaction.state.log.min.isr; a write waits request.timeout.ms for the replicas.
+    private readonly InternalTopic _topic = new(
+        catalog, admin, replicas, Name, options.TransactionStateLogNumPartitions, options.TransactionStateLogSegmentBytes,
+        Cluster.QuorumSettings.CapAtQuorumSize(options, options.TransactionStateLogReplicationFactor), options.TransactionStateLogMinIsr,
+        TimeSpan.FromMilliseconds(options.RequestTimeoutMs));
 
     public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _topic.PartitionCount);
 
     /// <summary>Creates the topic if it does not exist yet, as Kafka does on the first transaction coordinator lookup.</summary>
     public ErrorCode EnsureCreated() => _topic.EnsureCreated();
 
-    public ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp) =>
+    public InternalWrite Append(string transactionalId, byte[] key, byte[]? value, long timestamp) =>
         _topic.Append(PartitionFor(transactionalId), [(key, value)], timestamp);
 
     public IEnumerable<InternalLogEntry> Read(int partition) => _topic.ReadPartition(partition);
@@ -30,8 +34,8 @@ internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin adm
 /// <summary>Where the coordinator persists a transactional id's state: __transaction_state, or a list in unit tests.</summary>
 internal interface ITransactionLog
 {
-    /// <summary>Appends one record (a null value is a tombstone); anything but None means it was not written.</summary>
-    ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp);
+    /// <summary>Appends one record (a null value is a tombstone); the state it holds counts once the write is durable.</summary>
+    InternalWrite Append(string transactionalId, byte[] key, byte[]? value, long timestamp);
 
     /// <summary>The __transaction_state partition of the id, whose leader coordinates it.</summary>
     int PartitionFor(string transactionalId);

@@ -1,4 +1,5 @@
 using Freshet.Broker.Groups;
+using Freshet.Broker.Tests.Coordination;
 using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Record = Freshet.Protocol.Records.Record;
@@ -24,16 +25,22 @@ internal sealed class MemoryGroupStore : IGroupStore
     /// <summary>The data records, without producers or markers.</summary>
     public List<Record> Records => Entries.Where(e => !e.IsMarker).Select(e => e.Record).ToList();
 
-    public ErrorCode Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>
+    /// <summary>Writes held back from the "replicas"; by default every write is durable at once.</summary>
+    public HeldWrites Replicas { get; } = new();
+
+    public InternalWrite Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>
         AppendTransactional(groupId, entries, timestamp, -1, -1);
 
-    public ErrorCode AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch)
+    public InternalWrite AppendTransactional(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp, long producerId, short producerEpoch)
     {
-        foreach (var (key, value) in entries)
+        lock (Entries)
         {
-            Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value), producerId, producerId >= 0, null));
+            foreach (var (key, value) in entries)
+            {
+                Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value), producerId, producerId >= 0, null));
+            }
+            return Replicas.Complete(Entries.Count - 1);
         }
-        return ErrorCode.None;
     }
 
     public void AppendMarker(long producerId, bool commit) =>

@@ -1,3 +1,4 @@
+using Freshet.Broker.Tests.Coordination;
 using Freshet.Broker.Groups;
 using Freshet.Protocol.Messages;
 using Freshet.Storage;

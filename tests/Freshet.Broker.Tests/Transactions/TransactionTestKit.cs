@@ -1,3 +1,4 @@
+using Freshet.Broker.Tests.Coordination;
 using Freshet.Broker.Tests.Groups;
 using Freshet.Broker.Topics;
 using Freshet.Broker.Transactions;
@@ -15,14 +16,17 @@ internal sealed class MemoryTransactionLog : ITransactionLog
 
     public ErrorCode FailWith { get; set; } = ErrorCode.None;
 
-    public ErrorCode Append(string transactionalId, byte[] key, byte[]? value, long timestamp)
+    /// <summary>Writes held back from the "replicas"; by default every write is durable at once.</summary>
+    public HeldWrites Replicas { get; } = new();
+
+    public InternalWrite Append(string transactionalId, byte[] key, byte[]? value, long timestamp)
     {
         if (FailWith != ErrorCode.None)
         {
-            return FailWith;
+            return InternalWrite.Failed(FailWith);
         }
         Entries.Add(new InternalLogEntry(0, new Record(Entries.Count, timestamp, key, value is null ? null : (ReadOnlyMemory<byte>?)value), -1, false, null));
-        return ErrorCode.None;
+        return Replicas.Complete(Entries.Count - 1);
     }
 
     public int PartitionFor(string transactionalId) => 0;
