@@ -1,0 +1,101 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Freshet.Broker.Groups;
+using Freshet.IntegrationTests.Infrastructure;
+using static Freshet.IntegrationTests.Cluster.ClusterTestSupport;
+
+namespace Freshet.IntegrationTests.Cluster;
+
+/// <summary>
+/// An acknowledged offset commit is on every in-sync replica of __consumer_offsets: killing the group's coordinator
+/// right after the acknowledgement does not lose it, and the group resumes where it committed.
+/// </summary>
+public sealed class CommitDurabilityTests
+{
+    private const string Topic = "commits";
+    private const int OffsetsPartitions = 3;
+    private const int Messages = 40;
+
+    [Fact]
+    public async Task A_group_resumes_from_its_last_acknowledged_commit_after_the_coordinator_is_killed()
+    {
+        await using var cluster = await FreshetCluster.StartAsync(
+            3, [.. FreshetCluster.FastFailover, "offsets.topic.replication.factor=3", $"offsets.topic.num.partitions={OffsetsPartitions}"]);
+        await cluster.WaitForBrokersAsync(Deadline);
+        await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 3 });
+        await WaitForFullIsrAsync(cluster, Topic, 1, 3);
+        using (var producer = new ProducerBuilder<Null, string>(ReliableProducer(cluster)).Build())
+        {
+            for (var i = 0; i < Messages; i++)
+                producer.Produce(Topic, new Message<Null, string> { Value = "m" + i });
+            producer.Flush(Deadline);
+        }
+
+        var config = Consumer(cluster);
+        var partition = new TopicPartition(Topic, 0);
+        var lastAcknowledged = CommitOneByOne(config, partition, Messages / 2);
+        Assert.Equal(Messages / 2, lastAcknowledged);
+        var offsetsPartition = GroupPartitioner.PartitionFor(config.GroupId, OffsetsPartitions);
+        var coordinator = cluster.NodeLeading("__consumer_offsets", offsetsPartition);
+        Assert.True(coordinator > 0, "the group's __consumer_offsets partition has a leader");
+
+        // Killed right after the last acknowledgement: only what every in-sync replica has survives.
+        await cluster.KillAsync(coordinator);
+        await cluster.WaitForLeaderAsync("__consumer_offsets", offsetsPartition, Deadline, notNode: coordinator);
+
+        config.BootstrapServers = cluster.RunningBootstrapServers();
+        using var resumed = new ConsumerBuilder<Ignore, string>(config).Build();
+        var committed = CommittedOnceAnswered(resumed, partition);
+        Assert.Equal(lastAcknowledged, committed);
+        resumed.Assign(new TopicPartitionOffset(partition, committed));
+        var next = ConsumeOne(resumed);
+        Assert.Equal(lastAcknowledged, next.Offset.Value);
+        Assert.Equal("m" + lastAcknowledged, next.Message.Value);
+    }
+
+    /// <summary>Consumes and commits each record synchronously; returns the offset of the last acknowledged commit.</summary>
+    private static long CommitOneByOne(ConsumerConfig config, TopicPartition partition, int count)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, string>(config).Build();
+        consumer.Assign(new TopicPartitionOffset(partition, Offset.Beginning));
+        var acknowledged = -1L;
+        for (var i = 0; i < count; i++)
+        {
+            var record = ConsumeOne(consumer);
+            // Commit returns once the coordinator has answered without an error.
+            consumer.Commit([new TopicPartitionOffset(partition, record.Offset + 1)]);
+            acknowledged = record.Offset + 1;
+        }
+        return acknowledged;
+    }
+
+    private static ConsumeResult<Ignore, string> ConsumeOne(IConsumer<Ignore, string> consumer)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (DateTime.UtcNow < until)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false } record)
+                return record;
+        }
+        throw new TimeoutException($"No record within {Deadline.TotalSeconds:0} s.");
+    }
+
+    /// <summary>The group's committed offset, asking again while the coordinator moves to a surviving node.</summary>
+    private static long CommittedOnceAnswered(IConsumer<Ignore, string> consumer, TopicPartition partition)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            try
+            {
+                var offset = Assert.Single(consumer.Committed([partition], TimeSpan.FromSeconds(10))).Offset;
+                if (offset != Offset.Unset || DateTime.UtcNow > until)
+                    return offset.Value;
+            }
+            catch (KafkaException) when (DateTime.UtcNow < until)
+            {
+            }
+            Thread.Sleep(200);
+        }
+    }
+}
