@@ -156,6 +156,27 @@ public sealed class RetentionTests
     }
 
     [Fact]
+    public void A_follower_takes_the_leaders_log_start_up_to_its_high_watermark_and_never_back()
+    {
+        var time = new ManualTime();
+        using var fixture = NewFixture(time);
+        AppendCommitted(fixture, [.. Enumerable.Repeat(Now(time), 10)]);
+        fixture.Log.HighWatermark = 12;
+
+        Assert.Equal(0, fixture.Log.FollowLeaderLogStartOffset(0));
+        Assert.Equal(7, fixture.Log.FollowLeaderLogStartOffset(7));
+        Assert.Equal(7, fixture.Log.FollowLeaderLogStartOffset(3));
+        // Never past what this replica knows to be committed; the rest follows once its high watermark does.
+        Assert.Equal(12, fixture.Log.FollowLeaderLogStartOffset(15));
+        Assert.Throws<OffsetOutOfRangeException>(() => fixture.Log.Read(11, 1000, long.MaxValue, true));
+
+        Assert.Equal(2, fixture.Manager.RunRetention());
+        Assert.Equal(12, fixture.Log.Segments[0].BaseOffset);
+        fixture.Reopen();
+        Assert.Equal(12, fixture.Log.LogStartOffset);
+    }
+
+    [Fact]
     public void DeleteRecords_at_the_high_watermark_empties_the_log_at_the_next_pass()
     {
         var time = new ManualTime();

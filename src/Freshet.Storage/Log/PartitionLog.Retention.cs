@@ -20,13 +20,43 @@ public sealed partial class PartitionLog
             {
                 throw new OffsetOutOfRangeException(TopicPartition, offset, LogStartOffset, highWatermark);
             }
-            if (offset > _logStartOffset)
+            MoveLogStartOffsetUp(offset, "DeleteRecords");
+            return _logStartOffset;
+        }
+    }
+
+    /// <summary>
+    /// A follower's log start follows its leader's, which each Fetch response carries (moved there by DeleteRecords or
+    /// retention): it moves up to <paramref name="leaderLogStartOffset"/>, never past this log's high watermark, and
+    /// the segments wholly below it go at the next retention pass, as Kafka's maybeIncrementLogStartOffset. The
+    /// log-start-offset checkpoint records it with the others. Returns the log start offset.
+    /// </summary>
+    public long FollowLeaderLogStartOffset(long leaderLogStartOffset)
+    {
+        if (leaderLogStartOffset <= LogStartOffset)
+        {
+            // The common case, every fetch: nothing moved.
+            return LogStartOffset;
+        }
+        lock (_appendLock)
+        {
+            // A log closed under the fetch (its partition deleted or moved) has nothing left to follow.
+            if (!_closed)
             {
-                Volatile.Write(ref _logStartOffset, offset);
-                Guard("epoch checkpoint", () => _epochs.TruncateFromStart(offset));
-                StorageLog.MovedLogStartOffset(_logger, TopicPartition, offset, "DeleteRecords");
+                MoveLogStartOffsetUp(Math.Min(leaderLogStartOffset, HighWatermark), "leader's log start offset");
             }
             return _logStartOffset;
+        }
+    }
+
+    /// <summary>Reads below <paramref name="offset"/> fail from now on; the epoch cache forgets what lies below. Under the append lock.</summary>
+    private void MoveLogStartOffsetUp(long offset, string reason)
+    {
+        if (offset > _logStartOffset)
+        {
+            Volatile.Write(ref _logStartOffset, offset);
+            Guard("epoch checkpoint", () => _epochs.TruncateFromStart(offset));
+            StorageLog.MovedLogStartOffset(_logger, TopicPartition, offset, reason);
         }
     }
 

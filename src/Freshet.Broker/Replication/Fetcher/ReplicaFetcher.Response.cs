@@ -67,6 +67,8 @@ internal sealed partial class ReplicaFetcher
             }
         }
         partition.UpdateFollowerHighWatermark(data.HighWatermark);
+        // After the high watermark: the leader's log start is never above it, so the follower can take it whole.
+        partition.Log.FollowLeaderLogStartOffset(data.LogStartOffset);
     }
 
     /// <summary>
