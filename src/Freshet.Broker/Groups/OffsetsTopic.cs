@@ -22,7 +22,7 @@ internal sealed class OffsetsTopic(TopicCatalog catalog, TopicAdmin admin, Repli
     public bool Exists => _topic.Exists;
 
     /// <summary>Creates the topic if it does not exist yet, as Kafka does on the first FindCoordinator.</summary>
-    public ErrorCode EnsureCreated() => _topic.EnsureCreated();
+    public ValueTask<ErrorCode> EnsureCreatedAsync() => _topic.EnsureCreatedAsync();
 
     /// <summary>Appends records (key, value-or-tombstone) for one group as a single batch, so they land together.</summary>
     public InternalWrite Append(string groupId, IReadOnlyList<(byte[] Key, byte[]? Value)> entries, long timestamp) =>

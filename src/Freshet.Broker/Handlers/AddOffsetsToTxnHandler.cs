@@ -21,7 +21,7 @@ internal sealed class AddOffsetsToTxnHandler(TransactionCoordinator coordinator,
         {
             error = ErrorCode.InvalidGroupId;
         }
-        else if (offsetsTopic.EnsureCreated() != ErrorCode.None)
+        else if (await offsetsTopic.EnsureCreatedAsync().ConfigureAwait(false) != ErrorCode.None)
         {
             error = ErrorCode.CoordinatorNotAvailable;
         }

@@ -25,14 +25,14 @@ internal sealed class FindCoordinatorHandler(
     /// <summary>The coordinator found for a key: its broker, or the error.</summary>
     private readonly record struct Found(ErrorCode Error, string? Message, int NodeId = -1, string Host = "", int Port = -1);
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, FindCoordinatorRequest request)
     {
         var response = new FindCoordinatorResponse();
         if (context.ApiVersion >= FirstBatchedVersion)
         {
             foreach (var key in request.CoordinatorKeys)
             {
-                var found = Find(request.KeyType, key);
+                var found = await FindAsync(request.KeyType, key).ConfigureAwait(false);
                 response.Coordinators.Add(new FindCoordinatorResponse.Coordinator
                 {
                     Key = key,
@@ -46,22 +46,22 @@ internal sealed class FindCoordinatorHandler(
         }
         else
         {
-            var found = Find(request.KeyType, request.Key);
+            var found = await FindAsync(request.KeyType, request.Key).ConfigureAwait(false);
             response.ErrorCode = (short)found.Error;
             response.ErrorMessage = found.Message;
             response.NodeId = found.NodeId;
             response.Host = found.Host;
             response.Port = found.Port;
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 
-    private Found Find(sbyte keyType, string key)
+    private async ValueTask<Found> FindAsync(sbyte keyType, string key)
     {
         switch (keyType)
         {
             case GroupKeyType:
-                var created = offsetsTopic.EnsureCreated();
+                var created = await offsetsTopic.EnsureCreatedAsync().ConfigureAwait(false);
                 return created == ErrorCode.None
                     ? LeaderOf(new TopicPartition(OffsetsTopic.Name, offsetsTopic.PartitionFor(key)))
                     : new Found(ErrorCode.CoordinatorNotAvailable, $"The offsets topic could not be created ({created}).");
@@ -70,7 +70,7 @@ internal sealed class FindCoordinatorHandler(
                 {
                     return new Found(ErrorCode.InvalidRequest, "A transactional id must not be empty.");
                 }
-                var ready = transactionTopic.EnsureCreated();
+                var ready = await transactionTopic.EnsureCreatedAsync().ConfigureAwait(false);
                 return ready == ErrorCode.None
                     ? LeaderOf(new TopicPartition(TransactionStateTopic.Name, transactionTopic.PartitionFor(key)))
                     : new Found(ErrorCode.CoordinatorNotAvailable, $"The transaction state topic could not be created ({ready}).");

@@ -10,8 +10,8 @@ using Freshet.Storage.Producers;
 namespace Freshet.Broker.Topics;
 
 /// <summary>
-/// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on first
-/// use, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
+/// A compacted topic the broker keeps for itself (__consumer_offsets, __transaction_state): created on the first
+/// coordinator lookup, appended to directly (the Produce handler refuses client writes to internal topics), and read back at
 /// start-up. Its replication factor is the configured one capped at the size of the controller quorum, so a single
 /// node can have one while a cluster waits until enough brokers have joined. Appends are acks=all: a write counts
 /// once every in-sync replica has it, and fails while the ISR is below the topic's min.insync.replicas.
@@ -23,6 +23,7 @@ internal sealed class InternalTopic(
     int? minInSyncReplicas, TimeSpan writeTimeout)
 {
     private readonly object _createLock = new();
+    private Task<ErrorCode>? _creation;
 
     public string Name { get; } = name;
 
@@ -31,34 +32,44 @@ internal sealed class InternalTopic(
 
     public bool Exists => catalog.TryGet(Name, out _);
 
-    public ErrorCode EnsureCreated()
+    /// <summary>
+    /// Creates the topic if it does not exist yet (Kafka does so on the first coordinator lookup). Concurrent callers
+    /// share one creation; no thread waits for the controller meanwhile. A failed creation is tried again next time.
+    /// </summary>
+    public ValueTask<ErrorCode> EnsureCreatedAsync()
     {
         if (Exists)
         {
-            return ErrorCode.None;
+            return ValueTask.FromResult(ErrorCode.None);
         }
+        Task<ErrorCode> creation;
         lock (_createLock)
         {
-            if (Exists)
+            if (_creation is not { IsCompleted: false })
             {
-                return ErrorCode.None;
+                _creation = CreateAsync();
             }
-            var configs = new Dictionary<string, string>(StringComparer.Ordinal)
-            {
-                ["cleanup.policy"] = "compact",
-                ["compression.type"] = "producer",
-                ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
-            };
-            if (minInSyncReplicas is { } minIsr)
-            {
-                // Never above the replicas there are, or no write could ever succeed.
-                configs["min.insync.replicas"] = Math.Min(minIsr, replicationFactor).ToString(CultureInfo.InvariantCulture);
-            }
-            // Created once per cluster, on the first coordinator lookup; waiting here for the controller is rare.
-            var result = admin.CreateAsync(Name, configuredPartitions, replicationFactor, null, configs, validateOnly: false, allowForward: true, CancellationToken.None)
-                .GetAwaiter().GetResult();
-            return result.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists ? ErrorCode.None : result.Error;
+            creation = _creation;
         }
+        return new ValueTask<ErrorCode>(creation);
+    }
+
+    private async Task<ErrorCode> CreateAsync()
+    {
+        var configs = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["cleanup.policy"] = "compact",
+            ["compression.type"] = "producer",
+            ["segment.bytes"] = segmentBytes.ToString(CultureInfo.InvariantCulture),
+        };
+        if (minInSyncReplicas is { } minIsr)
+        {
+            // Never above the replicas there are, or no write could ever succeed.
+            configs["min.insync.replicas"] = Math.Min(minIsr, replicationFactor).ToString(CultureInfo.InvariantCulture);
+        }
+        var result = await admin.CreateAsync(Name, configuredPartitions, replicationFactor, null, configs, validateOnly: false, allowForward: true, CancellationToken.None)
+            .ConfigureAwait(false);
+        return result.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists ? ErrorCode.None : result.Error;
     }
 
     /// <summary>
@@ -72,7 +83,8 @@ internal sealed class InternalTopic(
         {
             return InternalWrite.Durable(-1);
         }
-        if (EnsureCreated() != ErrorCode.None || !replicas.TryGetPartition(Name, partitionIndex, out var partition))
+        // Coordinators write only to partitions they lead, which the first lookup created.
+        if (!replicas.TryGetPartition(Name, partitionIndex, out var partition))
         {
             return InternalWrite.Failed(ErrorCode.CoordinatorNotAvailable);
         }

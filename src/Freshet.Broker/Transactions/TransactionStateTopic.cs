@@ -23,7 +23,7 @@ internal sealed class TransactionStateTopic(TopicCatalog catalog, TopicAdmin adm
     public int PartitionFor(string transactionalId) => GroupPartitioner.PartitionFor(transactionalId, _topic.PartitionCount);
 
     /// <summary>Creates the topic if it does not exist yet, as Kafka does on the first transaction coordinator lookup.</summary>
-    public ErrorCode EnsureCreated() => _topic.EnsureCreated();
+    public ValueTask<ErrorCode> EnsureCreatedAsync() => _topic.EnsureCreatedAsync();
 
     public InternalWrite Append(string transactionalId, byte[] key, byte[]? value, long timestamp) =>
         _topic.Append(PartitionFor(transactionalId), [(key, value)], timestamp);
