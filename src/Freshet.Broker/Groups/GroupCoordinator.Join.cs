@@ -90,7 +90,7 @@ internal sealed partial class GroupCoordinator
             var isLeader = group.IsLeader(newMemberId);
             if (!isLeader || call.SupportsSkipAssignment)
             {
-                var stored = StoreGroupMetadata(group, now);
+                var stored = StoreGroupMetadata(group, now).Error;
                 if (stored != ErrorCode.None)
                 {
                     group.ReplaceStaticMember(member, oldMemberId);

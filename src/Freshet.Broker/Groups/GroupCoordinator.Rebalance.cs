@@ -66,7 +66,7 @@ internal sealed partial class GroupCoordinator
             group.ProtocolName = null;
             group.LeaderId = null;
             group.TransitionTo(GroupState.Empty, now);
-            StoreGroupMetadata(group, now);
+            _ = StoreGroupMetadata(group, now);
             return;
         }
         group.ProtocolName = group.SelectProtocol();

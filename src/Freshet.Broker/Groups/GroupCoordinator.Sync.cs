@@ -1,8 +1,9 @@
+using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Groups;
 
-/// <summary>SyncGroup: the leader's assignment is stored, then handed to every member.</summary>
+/// <summary>SyncGroup: the leader's assignment is stored on every in-sync replica, then handed to every member.</summary>
 internal sealed partial class GroupCoordinator
 {
     public Task<SyncGroupResponse> SyncAsync(
@@ -66,16 +67,45 @@ internal sealed partial class GroupCoordinator
         }
     }
 
+    /// <summary>
+    /// The leader's assignment is written with the group's metadata; the members get it once every in-sync replica
+    /// has the record, as Kafka answers SyncGroup. The group stays CompletingRebalance meanwhile. Caller holds the lock.
+    /// </summary>
     private void CompleteSync(Group group, IReadOnlyDictionary<string, ReadOnlyMemory<byte>> assignments, DateTimeOffset now)
     {
         foreach (var member in group.Members)
         {
             member.Assignment = assignments.TryGetValue(member.MemberId, out var assignment) ? assignment.ToArray() : ReadOnlyMemory<byte>.Empty;
         }
-        var stored = StoreGroupMetadata(group, now);
+        var write = StoreGroupMetadata(group, now);
+        if (write.TryGetOutcome(out var outcome))
+        {
+            FinishSync(group, outcome, now);
+        }
+        else
+        {
+            _ = FinishSyncWhenDurableAsync(group, group.GenerationId, write);
+        }
+    }
+
+    private async Task FinishSyncWhenDurableAsync(Group group, int generationId, InternalWrite write)
+    {
+        var outcome = await write.DurableAsync().ConfigureAwait(false);
+        lock (group)
+        {
+            // A member that left or joined meanwhile started another rebalance, which answered the waiting members.
+            if (group.State == GroupState.CompletingRebalance && group.GenerationId == generationId)
+            {
+                FinishSync(group, outcome, Now);
+            }
+        }
+    }
+
+    /// <summary>Hands out the assignment once stored; nobody gets one that was not, and the group starts over.</summary>
+    private void FinishSync(Group group, ErrorCode stored, DateTimeOffset now)
+    {
         if (stored != ErrorCode.None)
         {
-            // Nobody gets an assignment that was not stored; the group starts over.
             foreach (var member in group.Members)
             {
                 member.Assignment = ReadOnlyMemory<byte>.Empty;

@@ -75,9 +75,8 @@ internal sealed partial class GroupCoordinator : IAsyncDisposable
             ? InternalWrite.Failed(status)
             : _store.Append(group.GroupId, entries, now.ToUnixTimeMilliseconds());
 
-    /// <summary>Writes the group's metadata record; its outcome is the local append's (membership is in memory anyway).</summary>
-    private ErrorCode StoreGroupMetadata(Group group, DateTimeOffset now) =>
-        Store(group, [(GroupRecords.GroupKey(group.GroupId), GroupRecords.GroupValue(group, now.ToUnixTimeMilliseconds()))], now).Error;
+    private InternalWrite StoreGroupMetadata(Group group, DateTimeOffset now) =>
+        Store(group, [(GroupRecords.GroupKey(group.GroupId), GroupRecords.GroupValue(group, now.ToUnixTimeMilliseconds()))], now);
 
     public async ValueTask DisposeAsync()
     {

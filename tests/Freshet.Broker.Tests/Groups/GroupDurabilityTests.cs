@@ -6,10 +6,10 @@ using Freshet.Storage;
 namespace Freshet.Broker.Tests.Groups;
 
 /// <summary>
-/// Offsets count once every in-sync replica of __consumer_offsets has them: the answer waits for that, OffsetFetch
-/// never shows a commit that could still be lost, and a write that fails changes nothing.
+/// Offsets and assignments count once every in-sync replica of __consumer_offsets has them: the answer waits for
+/// that, OffsetFetch never shows a commit that could still be lost, and a write that fails changes nothing.
 /// </summary>
-public sealed class GroupOffsetsDurabilityTests
+public sealed class GroupDurabilityTests
 {
     private static readonly TopicPartition P0 = new("t", 0);
 
@@ -81,6 +81,43 @@ public sealed class GroupOffsetsDurabilityTests
 
         kit.Coordinator.CompleteTransaction(7, 0, commit: true);
         Assert.Equal(4, Fetched(kit));
+    }
+
+    [Fact]
+    public async Task SyncGroup_hands_out_the_assignment_only_once_the_replicas_have_it()
+    {
+        var kit = new GroupTestKit();
+        var (leader, follower, generation) = await GroupMembershipTests.FormTwoMemberGroup(kit);
+        kit.Store.Replicas.Holding = true;
+
+        var followerSync = kit.Sync(follower, generation);
+        var leaderSync = kit.Sync(leader, generation, new() { [leader] = new byte[] { 1 }, [follower] = new byte[] { 2 } });
+
+        Assert.False(leaderSync.IsCompleted);
+        Assert.False(followerSync.IsCompleted);
+        Assert.Equal(GroupState.CompletingRebalance, kit.State());
+
+        kit.Store.Replicas.Release();
+
+        Assert.Equal([2], (await followerSync.WaitAsync(TimeSpan.FromSeconds(30))).Assignment.ToArray());
+        Assert.Equal([1], (await leaderSync.WaitAsync(TimeSpan.FromSeconds(30))).Assignment.ToArray());
+        Assert.Equal(GroupState.Stable, kit.State());
+    }
+
+    [Fact]
+    public async Task SyncGroup_fails_and_the_group_rebalances_when_the_assignment_does_not_reach_the_replicas()
+    {
+        var kit = new GroupTestKit();
+        var (leader, follower, generation) = await GroupMembershipTests.FormTwoMemberGroup(kit);
+        kit.Store.Replicas.Holding = true;
+
+        var followerSync = kit.Sync(follower, generation);
+        var leaderSync = kit.Sync(leader, generation, new() { [leader] = new byte[] { 1 }, [follower] = new byte[] { 2 } });
+        kit.Store.Replicas.Release(ErrorCode.CoordinatorNotAvailable);
+
+        Assert.Equal((short)ErrorCode.CoordinatorNotAvailable, (await leaderSync.WaitAsync(TimeSpan.FromSeconds(30))).ErrorCode);
+        Assert.Equal((short)ErrorCode.CoordinatorNotAvailable, (await followerSync.WaitAsync(TimeSpan.FromSeconds(30))).ErrorCode);
+        Assert.Equal(GroupState.PreparingRebalance, kit.State());
     }
 
     private static long? Fetched(GroupTestKit kit)
