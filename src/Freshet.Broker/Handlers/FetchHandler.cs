@@ -23,7 +23,8 @@ namespace Freshet.Broker.Handlers;
 /// Fetch sessions (KIP-227) are declined by answering session id 0, so clients send full
 /// fetch requests, which Kafka allows.
 /// </summary>
-internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, PreferredReadReplicas readReplicas)
+/// <param name="readReplicas">The leader's choice of read replica; null when no selector is configured.</param>
+internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, PreferredReadReplicas? readReplicas = null)
     : ApiHandler<FetchRequest>
 {
     private const short FirstVersionWithRackId = 11;
@@ -33,6 +34,8 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
     private const byte ReadCommitted = 1;
 
     public override ApiKey Key => ApiKey.Fetch;
+
+    private bool FollowerReadsEnabled => readReplicas is { Enabled: true };
 
     // Versions 0-3 expect magic 0/1 message sets; the log holds v2 batches and Freshet does
     // not down-convert, so those versions are not offered (Kafka 4 dropped them as well).
@@ -61,7 +64,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                 if (target.Partition is { } partition)
                 {
                     signals.Add(replicaId >= 0 ? partition.NextAppend : partition.NextHighWatermark);
-                    if (replicaId >= 0 && readReplicas.Enabled)
+                    if (replicaId >= 0 && FollowerReadsEnabled)
                     {
                         signals.Add(partition.NextHighWatermark);
                     }
@@ -70,7 +73,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             var reads = ReadAll(targets, maxBytes, request.IsolationLevel == ReadCommitted, replicaId >= 0, out var totalBytes, out var answerNow);
             var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
             if (totalBytes >= request.MinBytes || answerNow || remaining <= TimeSpan.Zero || signals.Count == 0
-                || (replicaId >= 0 && readReplicas.Enabled && HighWatermarkMoved(targets)))
+                || (replicaId >= 0 && FollowerReadsEnabled && HighWatermarkMoved(targets)))
             {
                 if (replicaId < 0)
                 {
@@ -118,7 +121,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                     error = partition.CheckLeaderEpoch(wanted.CurrentLeaderEpoch, requireLeader);
                     highWatermarkBefore = partition.Log.HighWatermark;
                 }
-                if (error == ErrorCode.None && replicaId < 0 && hasRack && partition!.IsLeader)
+                if (error == ErrorCode.None && replicaId < 0 && hasRack && readReplicas is not null && partition!.IsLeader)
                 {
                     preferredReadReplica = readReplicas.Find(partition, request.RackId, wanted.FetchOffset, context.ClientId);
                 }
@@ -284,6 +287,10 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
 
     private void NoteFollowerReads(RequestContext context, List<FetchTarget> targets, FetchRead[] reads)
     {
+        if (readReplicas is null)
+        {
+            return;
+        }
         for (var i = 0; i < targets.Count; i++)
         {
             if (targets[i].Partition is { IsLeader: false } partition && reads[i].Result is { Records.Length: > 0 } result)
