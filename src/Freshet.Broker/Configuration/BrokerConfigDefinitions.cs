@@ -1,4 +1,5 @@
 using System.Globalization;
+using Freshet.Broker.Replication.Selection;
 
 namespace Freshet.Broker.Configuration;
 
@@ -67,7 +68,10 @@ public static class BrokerConfigDefinitions
         Int("broker.heartbeat.interval.ms", 1, int.MaxValue, (o, v) => o.BrokerHeartbeatIntervalMs = v, o => o.BrokerHeartbeatIntervalMs,
             "How often a broker heartbeats to the active controller."),
         new("broker.rack", ConfigRule.NonEmptyString(), (o, v) => o.BrokerRack = v, o => o.BrokerRack,
-            "The rack of this broker, for rack-aware replica placement."),
+            "The rack of this broker, for rack-aware replica placement and for consumers that fetch from the closest replica."),
+        new("replica.selector.class", ConfigRule.OneOf(ReplicaSelectors.Names), (o, v) => o.ReplicaSelectorClass = v, o => o.ReplicaSelectorClass,
+            "How a leader picks the replica a consumer with client.rack reads from: org.apache.kafka.common.replica.RackAwareReplicaSelector "
+            + "sends it to a replica in its rack. Not set: consumers read from the leader."),
         Bool("auto.leader.rebalance.enable", (o, v) => o.AutoLeaderRebalanceEnable = v, o => o.AutoLeaderRebalanceEnable,
             "Move leadership back to each partition's preferred replica in the background."),
         Int("leader.imbalance.check.interval.seconds", 1, int.MaxValue, (o, v) => o.LeaderImbalanceCheckIntervalSeconds = v, o => o.LeaderImbalanceCheckIntervalSeconds,

@@ -39,6 +39,12 @@ public sealed class BrokerOptions
     /// <summary>broker.rack: used by rack-aware replica placement and follower fetching.</summary>
     public string? BrokerRack { get; set; }
 
+    /// <summary>
+    /// replica.selector.class: how a partition leader picks the replica a consumer reads from (KIP-392); null means
+    /// the leader always serves consumers, as Kafka's default.
+    /// </summary>
+    public string? ReplicaSelectorClass { get; set; }
+
     /// <summary>auto.leader.rebalance.enable</summary>
     public bool AutoLeaderRebalanceEnable { get; set; } = true;
 

@@ -22,4 +22,10 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replica fetcher for broker {BrokerId} failed; retrying")]
     public static partial void FetcherFault(ILogger logger, int brokerId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Topic}-{Partition}: client {ClientId} in rack {Rack} reads from broker {BrokerId} at offset {FetchOffset}")]
+    public static partial void PreferredReadReplica(ILogger logger, string topic, int partition, string clientId, string rack, int brokerId, long fetchOffset);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Topic}-{Partition}: served client {ClientId} {Bytes} bytes from offset {FetchOffset} as a follower")]
+    public static partial void ServedAsFollower(ILogger logger, string topic, int partition, string clientId, long fetchOffset, int bytes);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Replication;
+using Freshet.Broker.Replication.Selection;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
@@ -10,23 +11,31 @@ using Freshet.Storage;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
-/// Fetch, served by the leader only: a consumer reads whole batches up to the high watermark
-/// (read_uncommitted) or the last stable offset (read_committed, with the aborted transactions of the
-/// range); a follower reads up to the log end, and its fetch offset moves the high watermark and its
-/// place in the ISR. Byte limits apply per partition and per request. When less than min_bytes is
-/// available the request waits, up to max_wait_ms, and is woken by the next high watermark move
-/// (consumers) or append (followers) on any of its partitions.
+/// Fetch: a consumer reads whole batches up to the high watermark (read_uncommitted) or the last stable
+/// offset (read_committed, with the aborted transactions of the range); a follower reads from its leader
+/// up to the log end, and its fetch offset moves the high watermark and its place in the ISR. Byte limits
+/// apply per partition and per request. When less than min_bytes is available the request waits, up to
+/// max_wait_ms, and is woken by the next high watermark move (consumers) or append (followers) on any of
+/// its partitions.
+/// Consumers that send a rack (version 11 and later) may read from a follower, up to the high watermark the
+/// follower learnt from its leader (KIP-392); with <c>replica.selector.class</c> set, the leader answers such
+/// a consumer with the replica to read from instead of records.
 /// Fetch sessions (KIP-227) are declined by answering session id 0, so clients send full
 /// fetch requests, which Kafka allows.
 /// </summary>
-internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options) : ApiHandler<FetchRequest>
+/// <param name="readReplicas">The leader's choice of read replica; null when no selector is configured.</param>
+internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, PreferredReadReplicas? readReplicas = null)
+    : ApiHandler<FetchRequest>
 {
+    private const short FirstVersionWithRackId = 11;
     private const short FirstVersionWithTopicIds = 13;
     private const short FirstVersionWithLastFetchedEpoch = 12;
     private const short FirstVersionWithReplicaState = 15;
     private const byte ReadCommitted = 1;
 
     public override ApiKey Key => ApiKey.Fetch;
+
+    private bool FollowerReadsEnabled => readReplicas is { Enabled: true };
 
     // Versions 0-3 expect magic 0/1 message sets; the log holds v2 batches and Freshet does
     // not down-convert, so those versions are not offered (Kafka 4 dropped them as well).
@@ -41,7 +50,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         var useTopicIds = context.ApiVersion >= FirstVersionWithTopicIds;
         // A broker's replica fetch names its id; consumers send -1.
         var replicaId = context.ApiVersion >= FirstVersionWithReplicaState ? request.ReplicaState.ReplicaId : request.ReplicaId;
-        var targets = Resolve(request, useTopicIds, context.ApiVersion >= FirstVersionWithLastFetchedEpoch, replicaId);
+        var targets = Resolve(context, request, useTopicIds, replicaId);
         var maxBytes = Math.Min(context.ApiVersion >= 3 ? request.MaxBytes : int.MaxValue, options.FetchMaxBytes);
         var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * Math.Max(0, request.MaxWaitMs) / 1000;
 
@@ -55,12 +64,21 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                 if (target.Partition is { } partition)
                 {
                     signals.Add(replicaId >= 0 ? partition.NextAppend : partition.NextHighWatermark);
+                    if (replicaId >= 0 && FollowerReadsEnabled)
+                    {
+                        signals.Add(partition.NextHighWatermark);
+                    }
                 }
             }
-            var reads = ReadAll(targets, maxBytes, request.IsolationLevel == ReadCommitted, replicaId >= 0, out var totalBytes, out var anyError);
+            var reads = ReadAll(targets, maxBytes, request.IsolationLevel == ReadCommitted, replicaId >= 0, out var totalBytes, out var answerNow);
             var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (totalBytes >= request.MinBytes || anyError || remaining <= TimeSpan.Zero || signals.Count == 0)
+            if (totalBytes >= request.MinBytes || answerNow || remaining <= TimeSpan.Zero || signals.Count == 0
+                || (replicaId >= 0 && FollowerReadsEnabled && HighWatermarkMoved(targets)))
             {
+                if (replicaId < 0)
+                {
+                    NoteFollowerReads(context, targets, reads);
+                }
                 return BuildResponse(context, request, targets, reads, useTopicIds);
             }
             // The timer is cancelled once an append wins, so a woken long poll leaves no timer behind.
@@ -72,8 +90,13 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         }
     }
 
-    private List<FetchTarget> Resolve(FetchRequest request, bool useTopicIds, bool hasLastFetchedEpoch, int replicaId)
+    private List<FetchTarget> Resolve(RequestContext context, FetchRequest request, bool useTopicIds, int replicaId)
     {
+        var hasLastFetchedEpoch = context.ApiVersion >= FirstVersionWithLastFetchedEpoch;
+        // Kafka's rule: consumers that can name their rack may read from followers; older ones and followers read
+        // from the leader only.
+        var hasRack = context.ApiVersion >= FirstVersionWithRackId;
+        var requireLeader = replicaId >= 0 || !hasRack;
         var targets = new List<FetchTarget>();
         foreach (var topic in request.Topics)
         {
@@ -83,6 +106,8 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             {
                 Partition? partition = null;
                 var error = ErrorCode.None;
+                var preferredReadReplica = PreferredReadReplicas.None;
+                var highWatermarkBefore = -1L;
                 if (!known)
                 {
                     error = useTopicIds ? ErrorCode.UnknownTopicId : ErrorCode.UnknownTopicOrPartition;
@@ -93,8 +118,12 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                 }
                 else
                 {
-                    // Only the leader serves fetches, to consumers and followers alike.
-                    error = partition.CheckLeaderEpoch(wanted.CurrentLeaderEpoch, requireLeader: true);
+                    error = partition.CheckLeaderEpoch(wanted.CurrentLeaderEpoch, requireLeader);
+                    highWatermarkBefore = partition.Log.HighWatermark;
+                }
+                if (error == ErrorCode.None && replicaId < 0 && hasRack && readReplicas is not null && partition!.IsLeader)
+                {
+                    preferredReadReplica = readReplicas.Find(partition, request.RackId, wanted.FetchOffset, context.ClientId);
                 }
                 FetchResponse.EpochEndOffset? diverging = null;
                 if (error == ErrorCode.None && replicaId >= 0)
@@ -105,31 +134,44 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
                         error = ErrorCode.NotLeaderOrFollower;
                     }
                 }
-                targets.Add(new FetchTarget(topic.Topic, topic.TopicId, wanted.Partition, wanted.FetchOffset, wanted.PartitionMaxBytes, partition, error, diverging));
+                targets.Add(new FetchTarget(
+                    topic.Topic, topic.TopicId, wanted.Partition, wanted.FetchOffset, wanted.PartitionMaxBytes, partition, error, diverging,
+                    preferredReadReplica, highWatermarkBefore));
             }
         }
         return targets;
     }
 
-    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, bool readCommitted, bool replica, out int totalBytes, out bool anyError)
+    /// <summary>
+    /// Reads every target within the byte limits. <paramref name="answerNow"/> is set when a partition must be
+    /// answered without waiting: an error, a divergence, or a consumer sent to another replica.
+    /// </summary>
+    private static FetchRead[] ReadAll(List<FetchTarget> targets, int maxBytes, bool readCommitted, bool replica, out int totalBytes, out bool answerNow)
     {
         var reads = new FetchRead[targets.Count];
         totalBytes = 0;
-        anyError = false;
+        answerNow = false;
         for (var i = 0; i < targets.Count; i++)
         {
             var target = targets[i];
             if (target.Error != ErrorCode.None || target.Partition is null)
             {
                 reads[i] = new FetchRead(target.Error, null, -1);
-                anyError = true;
+                answerNow = true;
                 continue;
             }
             if (target.Diverging is not null)
             {
                 // The follower truncates before it fetches again: answered at once, without records.
                 reads[i] = new FetchRead(ErrorCode.None, null, -1);
-                anyError = true;
+                answerNow = true;
+                continue;
+            }
+            if (target.PreferredReadReplica != PreferredReadReplicas.None)
+            {
+                // The consumer reads from the named replica; the leader sends no records (and does not make it wait).
+                reads[i] = new FetchRead(ErrorCode.None, null, target.Partition.LastStableOffset);
+                answerNow = true;
                 continue;
             }
             var budget = Math.Min(target.PartitionMaxBytes, maxBytes - totalBytes);
@@ -149,13 +191,13 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
             catch (OffsetOutOfRangeException)
             {
                 reads[i] = new FetchRead(ErrorCode.OffsetOutOfRange, null, lastStableOffset);
-                anyError = true;
+                answerNow = true;
             }
             catch (IOException)
             {
                 // The log dir is offline now; partitions in other dirs are still read.
                 reads[i] = new FetchRead(ErrorCode.KafkaStorageError, null, lastStableOffset);
-                anyError = true;
+                answerNow = true;
             }
         }
         return reads;
@@ -193,6 +235,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         {
             data.DivergingEpoch = diverging;
         }
+        data.PreferredReadReplica = target.PreferredReadReplica;
         if (target.Partition is { } partition)
         {
             var log = partition.Log;
@@ -226,6 +269,37 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         return data;
     }
 
+    /// <summary>
+    /// Whether the high watermark of a partition moved since this replica fetch arrived: with follower reads on, the
+    /// follower learns it at once, so consumers reading from it are not held back until the next append.
+    /// </summary>
+    private static bool HighWatermarkMoved(List<FetchTarget> targets)
+    {
+        foreach (var target in targets)
+        {
+            if (target.Partition is { } partition && target.HighWatermarkBefore >= 0 && partition.Log.HighWatermark != target.HighWatermarkBefore)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void NoteFollowerReads(RequestContext context, List<FetchTarget> targets, FetchRead[] reads)
+    {
+        if (readReplicas is null)
+        {
+            return;
+        }
+        for (var i = 0; i < targets.Count; i++)
+        {
+            if (targets[i].Partition is { IsLeader: false } partition && reads[i].Result is { Records.Length: > 0 } result)
+            {
+                readReplicas.ServedAsFollower(partition, context.ClientId, targets[i].FetchOffset, result.Records.Length);
+            }
+        }
+    }
+
     /// <summary>The aborted transactions of the fetched range, so the consumer can drop their records.</summary>
     private static void AddAbortedTransactions(List<FetchResponse.AbortedTransaction> into, PartitionLog log, long fetchOffset, long upperBound)
     {
@@ -237,7 +311,7 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
 
     private sealed record FetchTarget(
         string Topic, KafkaUuid TopicId, int PartitionIndex, long FetchOffset, int PartitionMaxBytes, Partition? Partition, ErrorCode Error,
-        FetchResponse.EpochEndOffset? Diverging);
+        FetchResponse.EpochEndOffset? Diverging, int PreferredReadReplica, long HighWatermarkBefore);
 
     private readonly record struct FetchRead(ErrorCode Error, LogReadResult? Result, long LastStableOffset);
 }

@@ -7,6 +7,7 @@ using Freshet.Broker.Groups;
 using Freshet.Broker.Handlers;
 using Freshet.Broker.Network;
 using Freshet.Broker.Replication;
+using Freshet.Broker.Replication.Selection;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Broker.Transactions;
@@ -148,7 +149,7 @@ public sealed class BrokerHost : IAsyncDisposable
             registry = new HandlerRegistry(
             [
                 new ProduceHandler(catalog, replicas),
-                new FetchHandler(catalog, replicas, options),
+                new FetchHandler(catalog, replicas, options, new PreferredReadReplicas(ReplicaSelectors.FromName(options.ReplicaSelectorClass), catalog, logger)),
                 new ListOffsetsHandler(replicas),
                 new MetadataHandler(node, cluster.Quorum, catalog, admin, options),
                 new DescribeConfigsHandler(catalog, options),

@@ -34,7 +34,7 @@ public sealed class HandlerTableTests
     [Fact]
     public void Fetch_is_offered_only_from_version_4_because_older_versions_need_down_conversion()
     {
-        var handler = new FetchHandler(null!, null!, new BrokerOptions());
+        var handler = new FetchHandler(null!, null!, new BrokerOptions(), null!);
         Assert.Equal(4, handler.MinVersion);
         Assert.Equal(ApiCatalog.Get(ApiKey.Fetch).HighestVersion, handler.MaxVersion);
     }

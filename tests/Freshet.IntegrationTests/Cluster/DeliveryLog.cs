@@ -14,6 +14,7 @@ internal sealed class DeliveryLog
     private readonly List<(long Offset, long Sequence)>[] _acknowledged;
     private readonly Dictionary<long, long>[] _read;
     private readonly List<double> _ackTimesMs = [];
+    private readonly double[] _lastAckTimeMs;
     private readonly Dictionary<string, int> _failures = [];
     private int _readConflicts;
 
@@ -21,6 +22,8 @@ internal sealed class DeliveryLog
     {
         _acknowledged = new List<(long, long)>[partitions];
         _read = new Dictionary<long, long>[partitions];
+        _lastAckTimeMs = new double[partitions];
+        Array.Fill(_lastAckTimeMs, -1);
         for (var p = 0; p < partitions; p++)
         {
             _acknowledged[p] = [];
@@ -40,6 +43,7 @@ internal sealed class DeliveryLog
         {
             _acknowledged[partition].Add((offset, sequence));
             _ackTimesMs.Add(NowMs);
+            _lastAckTimeMs[partition] = NowMs;
         }
     }
 
@@ -92,6 +96,16 @@ internal sealed class DeliveryLog
     {
         lock (_gate)
             return _ackTimesMs.Count > 0 && _ackTimesMs[^1] > timeMs;
+    }
+
+    /// <summary>Whether a write to <paramref name="partition"/> was acknowledged after the given time on this log's clock.</summary>
+    public bool AcknowledgedSince(int partition, double timeMs) => LastAcknowledgedMs(partition) > timeMs;
+
+    /// <summary>When a write to <paramref name="partition"/> was last acknowledged on this log's clock; -1 before the first.</summary>
+    public double LastAcknowledgedMs(int partition)
+    {
+        lock (_gate)
+            return _lastAckTimeMs[partition];
     }
 
     public long HighestAcknowledgedOffset(int partition)

@@ -47,17 +47,19 @@ public sealed class FreshetCluster : IAsyncDisposable
     public string DataDirectory => _data.Path;
 
     /// <param name="overrides">Broker properties given to every node, after the per-node ones.</param>
-    public static async Task<FreshetCluster> StartAsync(int nodes, params string[] overrides)
+    public static Task<FreshetCluster> StartAsync(int nodes, params string[] overrides) => StartAsync(nodes, new ClusterLayout(), overrides);
+
+    /// <param name="layout">Where the nodes run, and what each node gets besides the shared overrides.</param>
+    /// <param name="overrides">Broker properties given to every node, after the per-node ones.</param>
+    public static async Task<FreshetCluster> StartAsync(int nodes, ClusterLayout layout, params string[] overrides)
     {
         var data = new TempDirectory();
-        var kafkaPorts = new int[nodes];
-        var controllerPorts = new int[nodes];
+        var addresses = new NodeAddress[nodes];
         var voters = new string[nodes];
         for (var i = 0; i < nodes; i++)
         {
-            kafkaPorts[i] = FreshetServer.FreePort();
-            controllerPorts[i] = FreshetServer.FreePort();
-            voters[i] = $"{i + 1}@127.0.0.1:{controllerPorts[i]}";
+            addresses[i] = layout.Network.Address(i + 1);
+            voters[i] = $"{i + 1}@{addresses[i].Host}:{addresses[i].ControllerPort}";
         }
 
         var starts = new Task<FreshetServer>[nodes];
@@ -70,11 +72,14 @@ public sealed class FreshetCluster : IAsyncDisposable
                 "process.roles=broker,controller",
                 "controller.quorum.voters=" + string.Join(',', voters),
             };
+            settings.AddRange(layout.NodeOverrides(i + 1));
             settings.AddRange(overrides);
             var dir = Path.Combine(data.Path, "node-" + id);
             Directory.CreateDirectory(dir);
+            var (host, kafkaPort, controllerPort) = addresses[i];
+            var launch = new ServerLaunch(host, layout.Network.LaunchPrefix(i + 1), layout.ServeArguments);
             starts[i] = FreshetServer.StartWithListenersAsync(
-                dir, kafkaPorts[i], $"PLAINTEXT://127.0.0.1:{kafkaPorts[i]},CONTROLLER://127.0.0.1:{controllerPorts[i]}", [.. settings]);
+                dir, kafkaPort, $"PLAINTEXT://{host}:{kafkaPort},CONTROLLER://{host}:{controllerPort}", [.. settings], launch);
         }
 
         var servers = new FreshetServer?[nodes];

@@ -14,19 +14,24 @@ public sealed partial class FreshetServer : IAsyncDisposable
 {
     private readonly StringBuilder _output;
     private readonly string[] _arguments;
+    private readonly ServerLaunch _launch;
     private Process _process;
 
-    private FreshetServer(Process process, StringBuilder output, int port, string[] arguments)
+    private FreshetServer(Process process, StringBuilder output, int port, string[] arguments, ServerLaunch launch)
     {
         _process = process;
         _output = output;
         _arguments = arguments;
+        _launch = launch;
         Port = port;
     }
 
     public int Port { get; }
 
-    public string BootstrapServers => $"127.0.0.1:{Port}";
+    /// <summary>The address clients reach the server at: loopback unless it was launched elsewhere.</summary>
+    public string Host => _launch.Host;
+
+    public string BootstrapServers => $"{Host}:{Port}";
 
     public int ProcessId => _process.Id;
 
@@ -56,29 +61,40 @@ public sealed partial class FreshetServer : IAsyncDisposable
 
     /// <param name="listeners">The whole listeners value, e.g. with a CONTROLLER listener for a cluster node.</param>
     /// <param name="overrides">Broker properties passed as --override key=value.</param>
-    public static async Task<FreshetServer> StartWithListenersAsync(string dataDirectory, int port, string listeners, string[] overrides)
+    public static Task<FreshetServer> StartWithListenersAsync(string dataDirectory, int port, string listeners, string[] overrides) =>
+        StartWithListenersAsync(dataDirectory, port, listeners, overrides, ServerLaunch.Loopback);
+
+    /// <param name="launch">Where the process runs and how it is started (e.g. in a network namespace).</param>
+    public static async Task<FreshetServer> StartWithListenersAsync(string dataDirectory, int port, string listeners, string[] overrides, ServerLaunch launch)
     {
         var arguments = new List<string> { "serve", "--listeners", listeners, "--data-dir", dataDirectory };
+        arguments.AddRange(launch.ServeArguments);
         foreach (var setting in overrides)
         {
             arguments.Add("--override");
             arguments.Add(setting);
         }
         var output = new StringBuilder();
-        var process = await LaunchAsync([.. arguments], output);
-        return new FreshetServer(process, output, port, [.. arguments]);
+        var process = await LaunchAsync([.. arguments], output, launch);
+        return new FreshetServer(process, output, port, [.. arguments], launch);
     }
 
-    private static async Task<Process> LaunchAsync(string[] arguments, StringBuilder output)
+    private static async Task<Process> LaunchAsync(string[] arguments, StringBuilder output, ServerLaunch launch)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "freshet.dll");
-        var info = new ProcessStartInfo("dotnet")
+        // A prefix such as `ip netns exec <ns>` replaces itself with the command (exec, no fork), so the process
+        // started here is the server itself and signals reach it directly.
+        var command = new List<string>(launch.CommandPrefix) { "dotnet", dll };
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(dll);
+        for (var i = 1; i < command.Count; i++)
+        {
+            info.ArgumentList.Add(command[i]);
+        }
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -130,7 +146,7 @@ public sealed partial class FreshetServer : IAsyncDisposable
             _output.AppendLine("---- restart ----");
         }
         var previous = _process;
-        _process = await LaunchAsync(_arguments, _output);
+        _process = await LaunchAsync(_arguments, _output, _launch);
         previous.Dispose();
     }
 
