@@ -123,6 +123,7 @@ public class BrokerConfigLoaderTests
     [InlineData("log.cleaner.delete.retention.ms", "-1", "expected an integer ≥ 0")]
     [InlineData("min.insync.replicas", "0", "expected an integer ≥ 1")]
     [InlineData("unclean.leader.election.enable", "1", "expected true or false")]
+    [InlineData("leader.imbalance.per.broker.percentage", "101", "expected an integer between 0 and 100")]
     [InlineData("cluster.id", "", "expected a non-empty string")]
     [InlineData("log.dirs", " , ", "expected a non-empty comma-separated list")]
     [InlineData("log.dir", "", "expected a non-empty string")]

@@ -76,6 +76,7 @@ internal sealed class ClusterServices : IAsyncDisposable
                 UncleanLeaderElectionEnable = options.UncleanLeaderElectionEnable,
                 AutoLeaderRebalanceEnable = options.AutoLeaderRebalanceEnable,
                 LeaderImbalanceCheckIntervalMs = options.LeaderImbalanceCheckIntervalSeconds * 1000,
+                LeaderImbalancePerBrokerPercentage = options.LeaderImbalancePerBrokerPercentage,
             }, loggerFactory);
             var directory = new ImageBrokerDirectory(options.NodeId, catalog);
             var channel = new ControllerChannel(quorum, directory, logger);

@@ -76,6 +76,8 @@ public static class BrokerConfigDefinitions
             "Move leadership back to each partition's preferred replica in the background."),
         Int("leader.imbalance.check.interval.seconds", 1, int.MaxValue, (o, v) => o.LeaderImbalanceCheckIntervalSeconds = v, o => o.LeaderImbalanceCheckIntervalSeconds,
             "How often the controller checks for leaders away from their preferred replica."),
+        Int("leader.imbalance.per.broker.percentage", 0, 100, (o, v) => o.LeaderImbalancePerBrokerPercentage = v, o => o.LeaderImbalancePerBrokerPercentage,
+            "The share (percent) of a broker's preferred partitions led by other brokers above which automatic balancing moves them back."),
         new("listeners", ConfigRule.Listeners(),
             (o, v) =>
             {

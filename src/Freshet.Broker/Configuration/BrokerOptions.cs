@@ -51,6 +51,9 @@ public sealed class BrokerOptions
     /// <summary>leader.imbalance.check.interval.seconds</summary>
     public int LeaderImbalanceCheckIntervalSeconds { get; set; } = 300;
 
+    /// <summary>leader.imbalance.per.broker.percentage: the share of a broker's preferred partitions led elsewhere that triggers balancing.</summary>
+    public int LeaderImbalancePerBrokerPercentage { get; set; } = 10;
+
     /// <summary>listeners: host and port the broker binds; port 0 picks a free port.</summary>
     public string ListenHost { get; set; } = "127.0.0.1";
 

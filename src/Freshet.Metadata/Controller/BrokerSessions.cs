@@ -53,5 +53,8 @@ internal sealed class BrokerSessions(TimeProvider time, TimeSpan timeout)
 
     public bool IsExpired(BrokerSession session) => time.GetElapsedTime(session.LastContact) >= timeout;
 
+    /// <summary>How long until the session expires; zero or less once it has.</summary>
+    public TimeSpan TimeLeft(BrokerSession session) => timeout - time.GetElapsedTime(session.LastContact);
+
     public bool IsShuttingDown(int brokerId) => _sessions.TryGetValue(brokerId, out var s) && s.ShuttingDown;
 }

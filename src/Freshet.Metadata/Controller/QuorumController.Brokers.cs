@@ -24,9 +24,12 @@ public sealed partial class QuorumController
     public Task<ControllerReply> UnregisterBrokerAsync(int brokerId, CancellationToken token = default) =>
         SubmitAsync(t => UnregisterBrokerCoreAsync(brokerId, t), (error, message) => new ControllerReply(error, message), token);
 
-    /// <summary>Fences every unfenced broker whose session expired; the session timer calls this.</summary>
-    internal Task FenceExpiredBrokersAsync(CancellationToken token) =>
-        SubmitAsync(FenceExpiredBrokersCoreAsync, (_, _) => 0, token);
+    /// <summary>
+    /// Fences every unfenced broker whose session expired; the session timer calls this. Returns how long until
+    /// the next session can expire, at most a heartbeat interval.
+    /// </summary>
+    internal Task<TimeSpan> FenceExpiredBrokersAsync(CancellationToken token) =>
+        SubmitAsync(FenceExpiredBrokersCoreAsync, (_, _) => HeartbeatInterval, token);
 
     private async Task<BrokerRegistrationReply> RegisterBrokerCoreAsync(BrokerRegistrationSpec spec, CancellationToken token)
     {
@@ -105,7 +108,7 @@ public sealed partial class QuorumController
                 await FenceAsync(image, broker, token).ConfigureAwait(false);
             fenced = true;
         }
-        else if (fenced && caughtUp && !session.ShuttingDown)
+        else if (fenced && caughtUp && !session.ShuttingDown && !broker.InControlledShutdown)
         {
             await UnfenceAsync(image, broker, token).ConfigureAwait(false);
             fenced = false;
@@ -120,9 +123,19 @@ public sealed partial class QuorumController
     private async Task<bool> ControlledShutdownAsync(BrokerRegistration broker, BrokerSession session, long brokerOffset, CancellationToken token)
     {
         var records = new List<MetadataRecord>();
+        if (!broker.InControlledShutdown)
+        {
+            // In the log, as Kafka records it, so that a controller elected before the broker stops keeps it out
+            // of elections and ISRs too; in this controller's memory alone it would be forgotten with it.
+            records.Add(MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = broker.Id, BrokerEpoch = broker.Epoch, InControlledShutdown = 1 }));
+        }
         AddBrokerRemovalChanges(_quorum.Image, broker.Id, records);
         if (records.Count > 0)
+        {
             session.ControlledShutdownOffset = await CommitAsync(records, token).ConfigureAwait(false);
+            if (!broker.InControlledShutdown)
+                LogControlledShutdownStarted(_logger, broker.Id, records.Count - 1);
+        }
         else if (session.ControlledShutdownOffset < 0)
             session.ControlledShutdownOffset = _quorum.Image.Offset;
 
@@ -137,7 +150,8 @@ public sealed partial class QuorumController
     {
         List<MetadataRecord> records = [MetadataRecord.Of(new FenceBrokerRecord { Id = broker.Id, Epoch = broker.Epoch })];
         AddBrokerRemovalChanges(image, broker.Id, records);
-        await CommitAsync(records, token).ConfigureAwait(false);
+        var offset = await CommitAsync(records, token).ConfigureAwait(false);
+        LogFenced(_logger, broker.Id, offset, records.Count - 1);
     }
 
     /// <summary>Unfences a caught-up broker and gives it the leaderless partitions it can lead.</summary>
@@ -172,7 +186,7 @@ public sealed partial class QuorumController
         return ControllerReply.Ok;
     }
 
-    private async Task<int> FenceExpiredBrokersCoreAsync(CancellationToken token)
+    private async Task<TimeSpan> FenceExpiredBrokersCoreAsync(CancellationToken token)
     {
         var expired = new List<int>();
         foreach (var (id, session) in _sessions.All)
@@ -180,7 +194,6 @@ public sealed partial class QuorumController
             if (_sessions.IsExpired(session))
                 expired.Add(id);
         }
-        var fenced = 0;
         foreach (var id in expired)
         {
             var image = _quorum.Image;
@@ -188,9 +201,24 @@ public sealed partial class QuorumController
                 continue;
             LogSessionExpired(_logger, id, _options.BrokerSessionTimeoutMs);
             await FenceAsync(image, broker, token).ConfigureAwait(false);
-            fenced++;
         }
-        return fenced;
+        return UntilNextExpiry(_quorum.Image);
+    }
+
+    /// <summary>The time until the first session of an unfenced broker expires, at most a heartbeat interval.</summary>
+    private TimeSpan UntilNextExpiry(MetadataImage image)
+    {
+        var next = HeartbeatInterval;
+        foreach (var (id, session) in _sessions.All)
+        {
+            if (image.Brokers.TryGetValue(id, out var broker) && !broker.Fenced)
+            {
+                var left = _sessions.TimeLeft(session);
+                if (left < next)
+                    next = left;
+            }
+        }
+        return next < MinSessionCheckDelay ? MinSessionCheckDelay : next;
     }
 
     /// <summary>
@@ -233,8 +261,14 @@ public sealed partial class QuorumController
     [LoggerMessage(Level = LogLevel.Information, Message = "Unfenced broker {BrokerId}; {Elections} leaderless partitions got a leader")]
     private static partial void LogUnfenced(ILogger logger, int brokerId, int elections);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fenced broker {BrokerId} at metadata offset {Offset}; {Changes} partitions changed leader or ISR")]
+    private static partial void LogFenced(ILogger logger, int brokerId, long offset, int changes);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fencing broker {BrokerId}: no heartbeat for {TimeoutMs} ms")]
     private static partial void LogSessionExpired(ILogger logger, int brokerId, int timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Broker {BrokerId} is in controlled shutdown; {Changes} partitions changed leader or ISR")]
+    private static partial void LogControlledShutdownStarted(ILogger logger, int brokerId, int changes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker {BrokerId} finished controlled shutdown and is fenced")]
     private static partial void LogShutDown(ILogger logger, int brokerId);

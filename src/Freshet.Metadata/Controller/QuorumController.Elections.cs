@@ -15,9 +15,20 @@ public sealed partial class QuorumController
     public Task<ElectLeadersReply> ElectLeadersAsync(ElectionType type, IReadOnlyList<TopicPartitionName>? partitions, CancellationToken token = default) =>
         SubmitAsync(t => ElectLeadersCoreAsync(type, partitions, t), (error, _) => new ElectLeadersReply(error, []), token);
 
-    /// <summary>Moves leadership back to every preferred replica that can take it; the rebalance timer calls this.</summary>
-    internal Task RebalanceLeadersAsync(CancellationToken token) =>
-        SubmitAsync(t => ElectLeadersCoreAsync(ElectionType.Preferred, null, t), (error, _) => new ElectLeadersReply(error, []), token);
+    /// <summary>
+    /// Moves leadership back to the preferred replicas of every broker whose share of partitions led elsewhere
+    /// exceeds <c>leader.imbalance.per.broker.percentage</c>; the rebalance timer calls this.
+    /// </summary>
+    internal Task<ElectLeadersReply> RebalanceLeadersAsync(CancellationToken token) =>
+        SubmitAsync(RebalanceLeadersCoreAsync, (error, _) => new ElectLeadersReply(error, []), token);
+
+    private Task<ElectLeadersReply> RebalanceLeadersCoreAsync(CancellationToken token)
+    {
+        var partitions = LeaderImbalance.PartitionsToRebalance(_quorum.Image, _options.LeaderImbalancePerBrokerPercentage);
+        return partitions.Count == 0
+            ? Task.FromResult(new ElectLeadersReply(ErrorCode.None, []))
+            : ElectLeadersCoreAsync(ElectionType.Preferred, partitions, token);
+    }
 
     private async Task<ElectLeadersReply> ElectLeadersCoreAsync(ElectionType type, IReadOnlyList<TopicPartitionName>? partitions, CancellationToken token)
     {

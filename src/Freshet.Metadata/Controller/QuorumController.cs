@@ -39,7 +39,7 @@ public sealed partial class QuorumController : IAsyncDisposable
         _sessions = new BrokerSessions(options.Time, TimeSpan.FromMilliseconds(options.BrokerSessionTimeoutMs));
         _placer = new ReplicaPlacer(options.Random);
         _loop = Task.Run(RunLoopAsync);
-        _sessionTimer = Task.Run(() => RepeatAsync(options.SessionCheckIntervalMs, FenceExpiredBrokersAsync));
+        _sessionTimer = Task.Run(RunSessionTimerAsync);
         _rebalanceTimer = options.AutoLeaderRebalanceEnable
             ? Task.Run(() => RepeatAsync(options.LeaderImbalanceCheckIntervalMs, RebalanceLeadersAsync))
             : Task.CompletedTask;
@@ -112,7 +112,7 @@ public sealed partial class QuorumController : IAsyncDisposable
             var offset = await CommitAsync([], linked.Token).ConfigureAwait(false);
             _sessions.Clear();
             foreach (var broker in _quorum.Image.Brokers.Values)
-                _sessions.Start(broker.Id, offset);
+                _sessions.Start(broker.Id, offset).ShuttingDown = broker.InControlledShutdown;
             _activeLeadership = leadership;
             LogActivated(_logger, NodeId, offset, _quorum.Image.Brokers.Count);
             return leadership;
@@ -120,6 +120,46 @@ public sealed partial class QuorumController : IAsyncDisposable
         catch (Exception e) when (e is NotControllerException || (e is OperationCanceledException && !_stopping.IsCancellationRequested))
         {
             return new CancellationToken(canceled: true);
+        }
+    }
+
+    private TimeSpan HeartbeatInterval => TimeSpan.FromMilliseconds(_options.BrokerHeartbeatIntervalMs);
+
+    /// <summary>
+    /// Checks broker sessions when the earliest one can expire (Kafka's controller schedules its check the same
+    /// way), so a silent broker is fenced as soon as its session timeout has passed and not a polling period later.
+    /// With nothing to expire it looks again after a heartbeat interval. On a node that is not the leader it looks
+    /// often for leadership, so that a newly elected controller activates (and starts the sessions whose expiry
+    /// fences a dead broker) at once rather than when the first request reaches it. A fixed
+    /// <see cref="QuorumControllerOptions.SessionCheckIntervalMs"/> replaces all this.
+    /// </summary>
+    private async Task RunSessionTimerAsync()
+    {
+        var wait = HeartbeatInterval;
+        try
+        {
+            while (true)
+            {
+                var fixedPeriod = _options.SessionCheckIntervalMs;
+                await Task.Delay(fixedPeriod is { } ms ? TimeSpan.FromMilliseconds(ms) : wait, _stopping.Token).ConfigureAwait(false);
+                if (!_quorum.IsLeader)
+                {
+                    wait = LeadershipPollInterval;
+                    continue;
+                }
+                try
+                {
+                    wait = await FenceExpiredBrokersAsync(_stopping.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    LogPeriodicTaskFailed(_logger, e);
+                    wait = HeartbeatInterval;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
         }
     }
 
@@ -153,9 +193,18 @@ public sealed partial class QuorumController : IAsyncDisposable
             ? string.Equals(value, "true", StringComparison.OrdinalIgnoreCase)
             : _options.UncleanLeaderElectionEnable;
 
-    /// <summary>A broker may lead or join an ISR when it is registered, unfenced and not shutting down.</summary>
+    /// <summary>
+    /// A broker may lead or join an ISR when it is registered, unfenced and not shutting down: not in controlled
+    /// shutdown in the image (whichever controller recorded it) nor about to be in this controller's session.
+    /// </summary>
     private bool IsEligible(MetadataImage image, int brokerId) =>
-        image.Brokers.TryGetValue(brokerId, out var broker) && !broker.Fenced && !_sessions.IsShuttingDown(brokerId);
+        image.Brokers.TryGetValue(brokerId, out var broker) && !broker.Fenced && !broker.InControlledShutdown && !_sessions.IsShuttingDown(brokerId);
+
+    // How often a controller that is not active looks whether it has become so: a flag read, nothing more.
+    private static readonly TimeSpan LeadershipPollInterval = TimeSpan.FromMilliseconds(20);
+
+    // A session that expires now is checked after this: the timer never spins.
+    private static readonly TimeSpan MinSessionCheckDelay = TimeSpan.FromMilliseconds(1);
 
     public const string UncleanLeaderElectionConfig = "unclean.leader.election.enable";
 

@@ -19,10 +19,17 @@ public sealed class QuorumControllerOptions
     public int LeaderImbalanceCheckIntervalMs { get; init; } = 300_000;
 
     /// <summary>
-    /// How often the active controller looks for expired broker sessions. Not a Kafka setting: a
-    /// fraction of the session timeout keeps fencing prompt without busy checking.
+    /// <c>leader.imbalance.per.broker.percentage</c>: automatic balancing moves a broker's partitions back to it only
+    /// when more than this share of the partitions that prefer it are led elsewhere.
     /// </summary>
-    public int SessionCheckIntervalMs { get; init; } = 500;
+    public int LeaderImbalancePerBrokerPercentage { get; init; } = 10;
+
+    /// <summary>
+    /// A fixed period for the active controller's check for expired broker sessions, for tests that drive
+    /// fencing themselves. Unset (the default), the check runs when the earliest session expires, as Kafka's
+    /// controller schedules it, so a silent broker is fenced as soon as its session timeout has passed.
+    /// </summary>
+    public int? SessionCheckIntervalMs { get; init; }
 
     /// <summary>Producer ids handed out per AllocateProducerIds call, as Kafka's controller does.</summary>
     public int ProducerIdBlockSize { get; init; } = 1000;
@@ -39,6 +46,10 @@ public sealed class QuorumControllerOptions
             throw new ArgumentException("broker.session.timeout.ms must be positive.");
         if (LeaderImbalanceCheckIntervalMs <= 0)
             throw new ArgumentException("leader.imbalance.check.interval.seconds must be positive.");
+        if (LeaderImbalancePerBrokerPercentage is < 0 or > 100)
+            throw new ArgumentException("leader.imbalance.per.broker.percentage must be between 0 and 100.");
+        if (BrokerHeartbeatIntervalMs <= 0)
+            throw new ArgumentException("broker.heartbeat.interval.ms must be positive.");
         if (SessionCheckIntervalMs <= 0 || ProducerIdBlockSize <= 0)
             throw new ArgumentException("Session check interval and producer id block size must be positive.");
     }

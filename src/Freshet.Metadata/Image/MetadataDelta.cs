@@ -26,6 +26,7 @@ public sealed class MetadataDelta(MetadataImage baseImage)
             case UnregisterBrokerRecord r: ReplayUnregisterBroker(r); break;
             case FenceBrokerRecord r: SetFenced(r.Id, r.Epoch, fenced: true); break;
             case UnfenceBrokerRecord r: SetFenced(r.Id, r.Epoch, fenced: false); break;
+            case BrokerRegistrationChangeRecord r: ReplayBrokerRegistrationChange(r); break;
             case TopicRecord r: ReplayTopic(r); break;
             case RemoveTopicRecord r: ReplayRemoveTopic(r); break;
             case PartitionRecord r: ReplayPartition(r); break;
@@ -62,6 +63,20 @@ public sealed class MetadataDelta(MetadataImage baseImage)
     {
         if (_brokers.TryGetValue(id, out var broker) && broker.Epoch == epoch)
             _brokers[id] = broker with { Fenced = fenced };
+    }
+
+    /// <summary>Fenced: 1 fences, -1 unfences, 0 leaves it. InControlledShutdown: 1 marks the broker as shutting down.</summary>
+    private void ReplayBrokerRegistrationChange(BrokerRegistrationChangeRecord r)
+    {
+        if (!_brokers.TryGetValue(r.BrokerId, out var broker) || broker.Epoch != r.BrokerEpoch)
+            return;
+        var fenced = r.Fenced switch
+        {
+            1 => true,
+            -1 => false,
+            _ => broker.Fenced,
+        };
+        _brokers[r.BrokerId] = broker with { Fenced = fenced, InControlledShutdown = broker.InControlledShutdown || r.InControlledShutdown == 1 };
     }
 
     private void ReplayTopic(TopicRecord r)

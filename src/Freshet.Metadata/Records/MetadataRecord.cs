@@ -24,4 +24,7 @@ public readonly record struct MetadataRecord(MetadataRecordType Type, short Vers
     public static MetadataRecord Of(RemoveTopicRecord record) => new(MetadataRecordType.RemoveTopic, 0, record);
 
     public static MetadataRecord Of(ProducerIdsRecord record) => new(MetadataRecordType.ProducerIds, 0, record);
+
+    /// <summary>Version 1, the first with InControlledShutdown.</summary>
+    public static MetadataRecord Of(BrokerRegistrationChangeRecord record) => new(MetadataRecordType.BrokerRegistrationChange, 1, record);
 }

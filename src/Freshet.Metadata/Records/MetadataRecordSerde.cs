@@ -39,6 +39,8 @@ public static class MetadataRecordSerde
             MetadataRecordType.UnfenceBroker => UnfenceBrokerRecord.Read(ref reader, Check(version, UnfenceBrokerRecord.HighestSupportedVersion)),
             MetadataRecordType.RemoveTopic => RemoveTopicRecord.Read(ref reader, Check(version, RemoveTopicRecord.HighestSupportedVersion)),
             MetadataRecordType.ProducerIds => ProducerIdsRecord.Read(ref reader, Check(version, ProducerIdsRecord.HighestSupportedVersion)),
+            MetadataRecordType.BrokerRegistrationChange => BrokerRegistrationChangeRecord.Read(
+                ref reader, Check(version, BrokerRegistrationChangeRecord.HighestSupportedVersion)),
             _ => throw new MalformedMessageException($"Unknown metadata record api key {(short)type}."),
         };
         return new MetadataRecord(type, version, message);

@@ -16,4 +16,5 @@ public enum MetadataRecordType : short
     UnfenceBroker = 8,
     RemoveTopic = 9,
     ProducerIds = 15,
+    BrokerRegistrationChange = 17,
 }

@@ -137,6 +137,37 @@ public class BrokerLifecycleTests
     }
 
     [Fact]
+    public async Task Without_a_fixed_check_period_the_timer_fences_a_silent_broker_once_its_session_expires()
+    {
+        await using var cluster = await ControllerCluster.StartAsync(nodes: 1, _ => new QuorumControllerOptions
+        {
+            BrokerSessionTimeoutMs = 1000,
+            BrokerHeartbeatIntervalMs = 100,
+            LeaderImbalanceCheckIntervalMs = 3_600_000,
+        });
+        var active = await cluster.ActiveAsync();
+        await cluster.AddBrokersAsync(1, 2);
+        await active.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1, 2]]));
+
+        // Broker 1 falls silent after this heartbeat; broker 2 keeps heartbeating. The watch starts before the
+        // heartbeat reaches the controller, so it never shows less than the broker's real silence.
+        var silentSince = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(ErrorCode.None, (await cluster.HeartbeatAsync(1)).Error);
+        var deadline = TimeSpan.FromSeconds(20);
+        while (!active.Image.Brokers[1].Fenced)
+        {
+            Assert.True(silentSince.Elapsed < deadline, "Broker 1 was not fenced in time.");
+            Assert.Equal(ErrorCode.None, (await cluster.HeartbeatAsync(2)).Error);
+            await Task.Delay(20);
+        }
+
+        // Never before its session timeout, however fast or slow the machine.
+        Assert.True(silentSince.ElapsedMilliseconds >= 1000, $"Fenced after {silentSince.ElapsedMilliseconds} ms.");
+        Assert.False(active.Image.Brokers[2].Fenced);
+        Assert.Equal(2, active.Image.Partition("t", 0)!.Leader);
+    }
+
+    [Fact]
     public async Task Controlled_shutdown_moves_leadership_away_and_lets_the_broker_stop_once_it_has_seen_that()
     {
         await using var cluster = await ControllerCluster.StartAsync(nodes: 1);

@@ -1,4 +1,5 @@
 using Freshet.Metadata.Controller;
+using Freshet.Metadata.Image;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Metadata.Tests.Controller;
@@ -92,5 +93,40 @@ public class FailoverTests
         Assert.True(next.Image.Brokers[1].Fenced);
         Assert.False(next.Image.Brokers[2].Fenced);
         Assert.Equal(2, next.Image.Partition("t", 0)!.Leader);
+    }
+
+    [Fact]
+    public async Task A_new_active_controller_keeps_a_broker_in_controlled_shutdown_out_of_elections_and_isrs()
+    {
+        await using var cluster = await ControllerCluster.StartAsync(nodes: 3);
+        var first = await cluster.ActiveAsync();
+        await cluster.AddBrokersAsync(1, 2, 3);
+        await first.CreateTopicAsync(new CreateTopicSpec("u", 0, 0, Assignments: [[2, 1, 3]]));
+        await first.CreateTopicAsync(new CreateTopicSpec("solo", 0, 0, Assignments: [[1]]));
+
+        // Broker 1 asks to stop; it has not yet applied the changes that moved its leaderships, so it may not stop yet.
+        var asked = await first.HeartbeatAsync(new BrokerHeartbeat(1, cluster.Epochs[1], 0, WantShutDown: true));
+        Assert.True(asked.InControlledShutdown);
+        Assert.False(asked.ShouldShutDown);
+        Assert.Equal(PartitionImage.NoLeader, first.Image.Partition("solo", 0)!.Leader);
+
+        await cluster.StopNodeAsync(first.NodeId);
+        var next = await cluster.ActiveAsync();
+        Assert.NotEqual(first.NodeId, next.NodeId);
+        Assert.True(next.Image.Brokers[1].InControlledShutdown);
+        Assert.False(next.Image.Brokers[1].Fenced);
+
+        // Still registered and unfenced, broker 1 may neither lead again nor rejoin an ISR under the new controller.
+        var preferred = await next.ElectLeadersAsync(ElectionType.Preferred, [new TopicPartitionName("solo", 0)]);
+        Assert.Equal(ErrorCode.PreferredLeaderNotAvailable, preferred.Partitions[0].Error);
+        Assert.Equal(PartitionImage.NoLeader, next.Image.Partition("solo", 0)!.Leader);
+        var u = next.Image.Partition("u", 0)!;
+        Assert.Equal([2, 3], u.Isr.ToArray());
+        var rejoin = await next.AlterPartitionAsync(2, cluster.Epochs[2], [new IsrUpdate(next.Image.TopicByName("u")!.Id, 0, u.LeaderEpoch, u.PartitionEpoch, [2, 3, 1])]);
+        Assert.Equal(ErrorCode.IneligibleReplica, rejoin.Partitions[0].Error);
+        // Its heartbeats do not unfence or re-admit it either; once it has applied the log it may stop.
+        var done = await next.HeartbeatAsync(new BrokerHeartbeat(1, cluster.Epochs[1], next.Image.Offset, WantShutDown: true));
+        Assert.True(done.ShouldShutDown);
+        Assert.True(next.Image.Brokers[1].Fenced);
     }
 }

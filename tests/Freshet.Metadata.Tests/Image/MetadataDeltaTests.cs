@@ -148,6 +148,29 @@ public class MetadataDeltaTests
     }
 
     [Fact]
+    public void A_registration_change_marks_controlled_shutdown_and_fences_or_unfences_for_the_current_epoch_only()
+    {
+        var image = Apply(MetadataImage.Empty, 0, ClusterRecords());
+
+        var changed = Apply(image, 1,
+        [
+            MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = 1, BrokerEpoch = 10, InControlledShutdown = 1 }),
+            MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = 2, BrokerEpoch = 20, Fenced = 1 }),
+            MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = 3, BrokerEpoch = 30, Fenced = -1 }),
+            MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = 1, BrokerEpoch = 999, Fenced = 1 }),
+        ]);
+        var rebuilt = Apply(MetadataImage.Empty, 1, MetadataBatch.Decode(MetadataBatch.Encode(ImageRecords.From(changed))));
+
+        Assert.True(changed.Brokers[1].InControlledShutdown);
+        Assert.False(changed.Brokers[1].Fenced);
+        Assert.True(changed.Brokers[2].Fenced);
+        Assert.False(changed.Brokers[2].InControlledShutdown);
+        Assert.False(changed.Brokers[3].Fenced);
+        // A snapshot carries the mark in the broker's registration.
+        Assert.True(rebuilt.Brokers[1].InControlledShutdown);
+    }
+
+    [Fact]
     public void An_image_written_out_as_records_rebuilds_the_same_image()
     {
         var image = Apply(MetadataImage.Empty, 0, ClusterRecords());

@@ -63,6 +63,20 @@ public class MetadataRecordSerdeTests
     }
 
     [Fact]
+    public void Broker_registration_change_is_api_key_17_version_1_with_its_changes_in_tagged_fields()
+    {
+        var record = MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = 2, BrokerEpoch = 7, InControlledShutdown = 1 });
+
+        var decoded = (BrokerRegistrationChangeRecord)MetadataBatch.Decode(MetadataBatch.Encode([record])).Single().Message;
+
+        Assert.Equal(new byte[] { 1, 17, 1 }, Bytes(record)[..3]);
+        Assert.Equal(2, decoded.BrokerId);
+        Assert.Equal(7, decoded.BrokerEpoch);
+        Assert.Equal(0, decoded.Fenced);
+        Assert.Equal(1, decoded.InControlledShutdown);
+    }
+
+    [Fact]
     public void Unknown_api_key_is_malformed_input()
     {
         var reader = new KafkaReader(new byte[] { 1, 99, 0 });
@@ -119,6 +133,7 @@ public class MetadataRecordSerdeTests
             MetadataRecord.Of(new UnfenceBrokerRecord { Id = 2, Epoch = 7 }),
             MetadataRecord.Of(new RemoveTopicRecord { TopicId = TopicId }),
             MetadataRecord.Of(new ProducerIdsRecord { BrokerId = 1, BrokerEpoch = 5, ProducerIdsEnd = 2000 }),
+            MetadataRecord.Of(new BrokerRegistrationChangeRecord { BrokerId = 2, BrokerEpoch = 7, Fenced = -1, InControlledShutdown = 1 }),
         ];
     }
 }

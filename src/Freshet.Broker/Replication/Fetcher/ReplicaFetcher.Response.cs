@@ -23,7 +23,11 @@ internal sealed partial class ReplicaFetcher
                 switch (error)
                 {
                     case ErrorCode.None:
+                        fetched.Fetched();
                         ApplyRecords(fetched, data);
+                        break;
+                    case ErrorCode.UnknownLeaderEpoch:
+                        fetched.PauseForLeaderToCatchUp(NowMs(), _options.ReplicaFetchBackoffMs);
                         break;
                     case ErrorCode.OffsetOutOfRange:
                         await ResetOutOfRangeAsync(client, fetched, token).ConfigureAwait(false);

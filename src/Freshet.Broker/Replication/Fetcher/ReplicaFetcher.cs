@@ -61,11 +61,13 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
             try
             {
                 var changed = Volatile.Read(ref _changed).Task;
-                var batch = Fetchable(NowMs());
+                var now = NowMs();
+                var batch = Fetchable(now, out var nextUnpauseMs);
                 if (batch.Count == 0)
                 {
-                    // Idle, or every partition paused: wake at the next hand-over or after a backoff.
-                    await Task.WhenAny(changed, Task.Delay(_options.ReplicaFetchBackoffMs, token)).ConfigureAwait(false);
+                    // Idle, or every partition paused: wake at the next hand-over or when the first pause ends.
+                    var wait = Math.Clamp(nextUnpauseMs - now, 1, Math.Max(_options.ReplicaFetchBackoffMs, 1));
+                    await Task.WhenAny(changed, Task.Delay(TimeSpan.FromMilliseconds(wait), token)).ConfigureAwait(false);
                     continue;
                 }
                 var client = await ConnectAsync(token).ConfigureAwait(false);
@@ -97,9 +99,10 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
         await DropConnectionAsync().ConfigureAwait(false);
     }
 
-    private List<FetchedPartition> Fetchable(long nowMs)
+    private List<FetchedPartition> Fetchable(long nowMs, out long nextUnpauseMs)
     {
         var batch = new List<FetchedPartition>();
+        nextUnpauseMs = long.MaxValue;
         lock (_partitions)
         {
             foreach (var fetched in _partitions.Values)
@@ -107,6 +110,10 @@ internal sealed partial class ReplicaFetcher : IAsyncDisposable
                 if (fetched.PausedUntilMs <= nowMs)
                 {
                     batch.Add(fetched);
+                }
+                else
+                {
+                    nextUnpauseMs = Math.Min(nextUnpauseMs, fetched.PausedUntilMs);
                 }
             }
         }
