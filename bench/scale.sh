@@ -31,12 +31,13 @@ echo "results in $OUT"
 echo "start-up to first acknowledged produce ($RUNS runs each)"
 "$SCALE" startup --freshet "$FRESHET" --runs "$RUNS" | tee "$OUT/startup.txt"
 
-# Each partition holds three open files (its active segment's log and two indexes); the .NET runtime raises the
-# soft descriptor limit to the hard one, and where that is too low for 10,000 partitions the run creates what fits.
+# Each partition holds one open file (its active segment's log; index files are opened only to be written); the
+# .NET runtime raises the soft descriptor limit to the hard one, and where that is too low for 10,000 partitions the
+# run creates what fits.
 TOPICS=10
 FD_LIMIT=$(ulimit -Hn)
-if [[ $FD_LIMIT != unlimited ]] && (( FD_LIMIT < 32000 )); then
-  TOPICS=$(( (FD_LIMIT - 2000) / 3 / 1000 ))
+if [[ $FD_LIMIT != unlimited ]] && (( FD_LIMIT < 12000 )); then
+  TOPICS=$(( (FD_LIMIT - 2000) / 1000 ))
   echo "note: the hard limit of $FD_LIMIT open files allows $TOPICS,000 partitions, not 10,000; the time for 10,000 is extrapolated"
 fi
 echo "creating $TOPICS,000 partitions ($TOPICS topics x 1,000 in one CreateTopics)"

@@ -28,6 +28,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     private readonly string _clusterId;
     private readonly KafkaUuid _incarnationId = KafkaUuid.NewRandom();
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _unfenced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private long _brokerEpoch = -1;
@@ -52,6 +53,9 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     public bool IsFenced => _fenced;
 
     public void Start() => _loop = Task.Run(RunAsync);
+
+    /// <summary>Completes when the controller first accepts this broker's registration.</summary>
+    public Task WaitUntilRegisteredAsync(CancellationToken cancellationToken) => _registered.Task.WaitAsync(cancellationToken);
 
     /// <summary>Completes when the controller first unfences this broker.</summary>
     public Task WaitUntilUnfencedAsync(CancellationToken cancellationToken) => _unfenced.Task.WaitAsync(cancellationToken);
@@ -94,6 +98,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
             {
                 Interlocked.Exchange(ref _brokerEpoch, response.BrokerEpoch);
                 ClusterLog.Registered(_logger, _options.NodeId, response.BrokerEpoch);
+                _registered.TrySetResult();
                 return;
             }
             ClusterLog.HeartbeatFailed(_logger, $"registration refused with {(ErrorCode)response.ErrorCode}");

@@ -108,8 +108,10 @@ internal sealed class ClusterServices : IAsyncDisposable
     /// starts empty). Kafka's brokers wait for the same before they serve. Alone, a node is its own controller and
     /// this takes milliseconds; in a cluster it waits for a quorum, as long as that takes.
     /// </summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(StartupTimeline timeline, CancellationToken cancellationToken)
     {
+        _ = MarkWhenAsync(Quorum.TryWaitForLeaderAsync(SingleNodeReadyTimeout, cancellationToken), timeline, "leader known");
+        _ = MarkWhenAsync(Lifecycle.WaitUntilRegisteredAsync(cancellationToken), timeline, "registered");
         Publisher.Start();
         Lifecycle.Start();
         using var ready = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -118,11 +120,25 @@ internal sealed class ClusterServices : IAsyncDisposable
             ready.CancelAfter(SingleNodeReadyTimeout);
         }
         await Lifecycle.WaitUntilUnfencedAsync(ready.Token).ConfigureAwait(false);
+        timeline.Mark("unfenced");
         if (_singleNode)
         {
             // Unfencing elects this node leader of the partitions its restart left leaderless; once this broker has
             // applied that, the coordinators have heard of their leaderships and begun loading.
             await Publisher.WaitUntilAsync(() => !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
+            timeline.Mark("partitions led");
+        }
+    }
+
+    private static async Task MarkWhenAsync(Task phase, StartupTimeline timeline, string name)
+    {
+        try
+        {
+            await phase.ConfigureAwait(false);
+            timeline.Mark(name);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
         }
     }
 

@@ -41,6 +41,13 @@ internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirector
             cancellationToken.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             var leader = quorum.LeaderId;
+            if (leader is null)
+            {
+                // No leader yet (an election is running): go on the moment one is known rather than after a backoff,
+                // which at start-up would add the whole backoff to the time to the first registration.
+                await quorum.TryWaitForLeaderAsync(RetryBackoff, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
             if (leader is { } id)
             {
                 try

@@ -12,6 +12,9 @@ internal static partial class BrokerLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker {NodeId} of cluster {ClusterId} started in {ElapsedMs} ms with {TopicCount} topic(s) and {PartitionCount} partition(s)")]
     public static partial void Started(ILogger logger, int nodeId, string clusterId, long elapsedMs, int topicCount, int partitionCount);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Start-up phases, ms since the broker began starting: {Phases}")]
+    public static partial void StartupPhases(ILogger logger, string phases);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Broker stopped")]
     public static partial void Stopped(ILogger logger);
 

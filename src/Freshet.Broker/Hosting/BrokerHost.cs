@@ -88,7 +88,7 @@ public sealed class BrokerHost : IAsyncDisposable
     /// <summary>With a faulty-disk switch, so tests can fail a log dir's I/O.</summary>
     public static async Task<BrokerHost> StartAsync(BrokerOptions options, ILoggerFactory loggerFactory, DiskFaults? diskFaults, CancellationToken cancellationToken = default)
     {
-        var started = Stopwatch.GetTimestamp();
+        var timeline = new StartupTimeline();
         var logger = loggerFactory.CreateLogger("Freshet.Broker");
         var logDirs = options.LogDirs.Select(Path.GetFullPath).ToList();
         // Checked before anything is opened, so a bad quorum config fails fast and leaves no files behind.
@@ -113,6 +113,7 @@ public sealed class BrokerHost : IAsyncDisposable
         {
             // Each log keeps the default config until the metadata image gives its topic's overrides.
             logs.LoadLogs(_ => LogConfigs.For(options, new Dictionary<string, string>()));
+            timeline.Mark("storage");
             var catalog = new TopicCatalog();
             replicas = new ReplicaManager(logs, options, TimeProvider.System, logger);
             cancellationToken.ThrowIfCancellationRequested();
@@ -122,6 +123,7 @@ public sealed class BrokerHost : IAsyncDisposable
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
             cluster = await ClusterServices.CreateAsync(options, quorumOptions, node, catalog, replicas, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+            timeline.Mark("quorum started");
             var admin = new TopicAdmin(catalog, cluster.Controller, cluster.Channel, cluster.Publisher, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, cluster.Controller, cluster.Publisher, options, logger);
             var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
@@ -137,13 +139,14 @@ public sealed class BrokerHost : IAsyncDisposable
             // load reach their pending offsets.
             replicas.AddLeadershipListener(groups);
             replicas.AddLeadershipListener(transactions);
-            await cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+            await cluster.StartAsync(timeline, cancellationToken).ConfigureAwait(false);
             // Alone, this node now leads every partition: the coordinators are loaded before the listener opens, so no
             // client sees a half-loaded coordinator. In a cluster, loads run as leadership arrives.
             await groups.WhenLoadedAsync().ConfigureAwait(false);
             groups.Start();
             await transactions.WhenLoadedAsync().ConfigureAwait(false);
             transactions.Start();
+            timeline.Mark("coordinators loaded");
             var forwarding = new ControllerForwarding(cluster.Channel, cluster.Apis);
             HandlerRegistry? registry = null;
             registry = new HandlerRegistry(
@@ -188,6 +191,7 @@ public sealed class BrokerHost : IAsyncDisposable
                 .. cluster.Handlers(),
             ]);
             listener.Start(new RequestDispatcher(registry, logger));
+            timeline.Mark("listening");
 
             var cleaner = options.LogCleanerEnable && options.LogCleanerThreads > 0
                 ? new LogCleaner(
@@ -204,7 +208,8 @@ public sealed class BrokerHost : IAsyncDisposable
             cleaner?.Start();
             var host = new BrokerHost(options, node, logs, replicas, cluster, cleaner, listener, groups, transactions, markers, logger);
             BrokerLog.Listening(logger, listener.BoundEndPoint, host.BootstrapServers);
-            BrokerLog.Started(logger, node.NodeId, node.ClusterId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, catalog.Count, replicas.PartitionCount);
+            BrokerLog.Started(logger, node.NodeId, node.ClusterId, timeline.ElapsedMs, catalog.Count, replicas.PartitionCount);
+            BrokerLog.StartupPhases(logger, timeline.Describe());
             return host;
         }
         catch

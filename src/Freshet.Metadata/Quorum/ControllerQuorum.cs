@@ -177,6 +177,36 @@ public sealed class ControllerQuorum : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for some controller to be the known leader, returning as soon as one
+    /// is; false when none is known by then. Never returns at once without a leader, so callers can loop on it.
+    /// </summary>
+    public async Task<bool> TryWaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)
+    {
+        if (LeaderId is not null)
+            return true;
+        try
+        {
+            await _cluster.WaitForLeaderAsync(timeout, token).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return LeaderId is not null;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The quorum is stopping or unreachable: its election event fails at once, so wait out the time here.
+            await Task.Delay(timeout, token).ConfigureAwait(false);
+            return LeaderId is not null;
+        }
+        if (LeaderId is null)
+        {
+            // A leader at an endpoint that is not a configured voter: nothing to wait on but time.
+            await Task.Delay(timeout, token).ConfigureAwait(false);
+        }
+        return LeaderId is not null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _stopped, 1) != 0)

@@ -45,11 +45,14 @@ internal abstract class SparseIndex<TEntry> : IDisposable
         _file.Flush();
     }
 
-    public void Dispose()
-    {
-        WritePending();
-        _file.Dispose();
-    }
+    /// <summary>Writes the entries not yet in the file; no descriptor stays open between operations.</summary>
+    public void Dispose() => WritePending();
+
+    /// <inheritdoc cref="IndexFile.Renamed"/>
+    public void Renamed(string path) => _file.Renamed(path);
+
+    /// <inheritdoc cref="IndexFile.Detach"/>
+    public void Detach() => _file.Detach();
 
     /// <summary>Drops entries at or after <paramref name="offset"/> (recovery only).</summary>
     public void TruncateFrom(long offset, bool preallocate)

@@ -29,6 +29,7 @@ public sealed partial class PartitionLog
             var swapPath = old.LogPath + LogFileNames.SwapSuffix;
             File.Move(cleanedLogPath, swapPath, overwrite: true);
             DirectorySync.Fsync(Directory);
+            old.DetachIndexFiles();
             File.Delete(LogFileNames.IndexFile(Directory, old.BaseOffset));
             File.Delete(LogFileNames.TimeIndexFile(Directory, old.BaseOffset));
             File.Move(swapPath, old.LogPath, overwrite: true);

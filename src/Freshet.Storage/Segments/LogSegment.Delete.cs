@@ -8,9 +8,9 @@ internal sealed partial class LogSegment
     public bool IsMarkedDeleted => _markedDeleted;
 
     /// <summary>
-    /// Renames the segment's files with the <c>.deleted</c> suffix. The handles stay open, so a fetch that found the
-    /// segment before it left the log still reads its bytes; the indexes are loaded first, because a lazy load after
-    /// the rename would recreate them under the live names. A crash from here on is finished by start-up, which
+    /// Renames the segment's files with the <c>.deleted</c> suffix. The log's handle stays open, so a fetch that found
+    /// the segment before it left the log still reads its bytes; the indexes are loaded first, because a lazy load
+    /// after the rename would recreate them under the live names, and follow their files to the new names. A crash from here on is finished by start-up, which
     /// removes every <c>.deleted</c> file.
     /// </summary>
     public void MarkDeleted()
@@ -32,6 +32,22 @@ internal sealed partial class LogSegment
                 }
             }
             TxnIndex.Renamed(TxnIndex.Path + LogFileNames.DeletedSuffix);
+            _offsetIndex!.Renamed(LogFileNames.IndexFile(Directory, BaseOffset) + LogFileNames.DeletedSuffix);
+            _timeIndex!.Renamed(LogFileNames.TimeIndexFile(Directory, BaseOffset) + LogFileNames.DeletedSuffix);
+        }
+    }
+
+    /// <summary>
+    /// The offset and time index files are about to be unlinked so that a replacement segment can rebuild its own
+    /// under the same names: this segment keeps serving lookups from memory but never writes those files again.
+    /// </summary>
+    public void DetachIndexFiles()
+    {
+        lock (_indexLoadLock)
+        {
+            EnsureIndexesLoaded();
+            _offsetIndex!.Detach();
+            _timeIndex!.Detach();
         }
     }
 
