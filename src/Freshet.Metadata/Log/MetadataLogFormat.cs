@@ -13,6 +13,15 @@ namespace Freshet.Metadata.Log;
 /// </summary>
 public static class MetadataLogFormat
 {
+    /// <summary>The metadata log's topic, as Kafka names it; its only partition is 0.</summary>
+    public const string TopicName = "__cluster_metadata";
+
+    /// <summary>
+    /// The Fetch version observers use and controllers serve: the first with the tagged snapshot id and current
+    /// leader, and the last that names topics (the metadata topic has no id in the image).
+    /// </summary>
+    public const short FetchVersion = 12;
+
     public static byte[] EncodeEntries(IReadOnlyList<CommittedEntry> entries)
     {
         using var output = new PooledBufferWriter();
