@@ -162,7 +162,7 @@ public class BrokerConfigLoaderTests
         Assert.Equal(3000, options.BrokerSessionTimeoutMs);
         Assert.Equal("r1", options.BrokerRack);
 
-        var roles = Assert.Throws<ConfigException>(() => BrokerConfigLoader.Load([new("process.roles", "broker")]));
+        var roles = Assert.Throws<ConfigException>(() => BrokerConfigLoader.Load([new("process.roles", "broker,zookeeper")]));
         Assert.Equal("process.roles", roles.PropertyName);
     }
 

@@ -41,6 +41,29 @@ public class ClusterPlanTests
     }
 
     [Fact]
+    public void Controllers_come_first_as_the_voters_and_brokers_follow_them_through_their_client_ports()
+    {
+        var plan = ClusterPlan.Build(new ClusterUpArguments { Controllers = 3, Nodes = 2, DataDir = "/d" }, NoFreePort);
+
+        Assert.Equal(["controller", "controller", "controller", "broker", "broker"], plan.Nodes.Select(n => n.Roles));
+        Assert.Equal("1@127.0.0.1:9192,2@127.0.0.1:9193,3@127.0.0.1:9194", plan.QuorumVoters);
+        Assert.Equal("127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094", plan.ControllerBootstrapServers);
+        Assert.Equal("127.0.0.1:9095,127.0.0.1:9096", plan.BootstrapServers);
+        Assert.Equal(
+            [
+                "serve", "--node-id", "4",
+                "--listeners", "PLAINTEXT://127.0.0.1:9095",
+                "--data-dir", "/d/node-4",
+                "--override", "process.roles=broker",
+                "--override", "controller.quorum.voters=" + plan.QuorumVoters,
+                "--log-level", "information",
+                "--override", "controller.quorum.bootstrap.servers=" + plan.ControllerBootstrapServers,
+            ],
+            plan.ServeArguments(plan.Nodes[3]));
+        Assert.Equal("PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9192", plan.Nodes[0].Listeners);
+    }
+
+    [Fact]
     public void The_serve_arguments_parse_as_serve_options()
     {
         var plan = ClusterPlan.Build(new ClusterUpArguments { Overrides = ["num.partitions=3"] }, NoFreePort);
@@ -119,9 +142,9 @@ public class ClusterPlanTests
         ClusterTable.Write(plan, [101, 102], output);
 
         Assert.Equal(
-            "node  kafka           controller      pid  data dir\n"
-            + "1     127.0.0.1:9092  127.0.0.1:9192  101  /d/node-1\n"
-            + "2     127.0.0.1:9093  127.0.0.1:9193  102  /d/node-2\n"
+            "node  roles              kafka           controller      pid  data dir\n"
+            + "1     broker,controller  127.0.0.1:9092  127.0.0.1:9192  101  /d/node-1\n"
+            + "2     broker,controller  127.0.0.1:9093  127.0.0.1:9193  102  /d/node-2\n"
             + "\n"
             + "bootstrap.servers=127.0.0.1:9092,127.0.0.1:9093\n",
             output.ToString());

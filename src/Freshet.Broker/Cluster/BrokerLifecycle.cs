@@ -20,7 +20,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(100);
 
     private readonly ControllerChannel _channel;
-    private readonly ControllerApis _local;
+    private readonly ControllerApis? _local;
     private readonly MetadataPublisher _publisher;
     private readonly BrokerOptions _options;
     private readonly Func<BrokerRegistrationRequest.Listener> _listener;
@@ -35,7 +35,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     private volatile bool _fenced = true;
 
     public BrokerLifecycle(
-        ControllerChannel channel, ControllerApis local, MetadataPublisher publisher, BrokerOptions options, string clusterId,
+        ControllerChannel channel, ControllerApis? local, MetadataPublisher publisher, BrokerOptions options, string clusterId,
         Func<BrokerRegistrationRequest.Listener> listener, ILogger logger)
     {
         _clusterId = clusterId;
@@ -91,7 +91,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
             };
             var response = await _channel.SendAsync(
                 request, 4, BrokerRegistrationResponse.Read,
-                ct => _local.RegisterBrokerAsync(request, ct),
+                ct => ClusterServices.LocalApis(_local).RegisterBrokerAsync(request, ct),
                 r => r.ErrorCode == (short)ErrorCode.NotController,
                 token).ConfigureAwait(false);
             if (response.ErrorCode == (short)ErrorCode.None)
@@ -152,7 +152,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
         };
         return _channel.SendAsync(
             request, 1, BrokerHeartbeatResponse.Read,
-            ct => _local.HeartbeatAsync(request, ct),
+            ct => ClusterServices.LocalApis(_local).HeartbeatAsync(request, ct),
             r => r.ErrorCode == (short)ErrorCode.NotController,
             token);
     }

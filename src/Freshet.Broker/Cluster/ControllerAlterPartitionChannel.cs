@@ -6,7 +6,7 @@ using Freshet.Storage;
 namespace Freshet.Broker.Cluster;
 
 /// <summary>A leader's ISR changes, sent to the active controller as AlterPartition with this broker's epoch.</summary>
-internal sealed class ControllerAlterPartitionChannel(ControllerChannel channel, ControllerApis local, Func<long> brokerEpoch, int brokerId) : IAlterPartitionChannel
+internal sealed class ControllerAlterPartitionChannel(ControllerChannel channel, ControllerApis? local, Func<long> brokerEpoch, int brokerId) : IAlterPartitionChannel
 {
     private const short Version = 3;
 
@@ -29,7 +29,7 @@ internal sealed class ControllerAlterPartitionChannel(ControllerChannel channel,
         };
         var response = await channel.SendAsync(
             request, Version, AlterPartitionResponse.Read,
-            ct => local.AlterPartitionAsync(request, ct),
+            ct => ClusterServices.LocalApis(local).AlterPartitionAsync(request, ct),
             r => r.ErrorCode == (short)ErrorCode.NotController,
             cancellationToken).ConfigureAwait(false);
         if (response.ErrorCode != (short)ErrorCode.None)

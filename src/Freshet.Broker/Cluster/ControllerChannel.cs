@@ -7,11 +7,11 @@ namespace Freshet.Broker.Cluster;
 
 /// <summary>
 /// Sends requests meant for the active controller: run here when this node is it, otherwise sent over one
-/// connection to the node the quorum names as leader, at the address that node registered. A request that
-/// meets no leader, a broken connection or NOT_CONTROLLER (leadership moved on the way) is tried again with
+/// connection to where the <see cref="IControllerLocator"/> says the active controller listens. A request that
+/// meets no controller, a broken connection or NOT_CONTROLLER (leadership moved on the way) is tried again with
 /// a short backoff until the caller's token ends.
 /// </summary>
-internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirectory brokers, ILogger logger) : IAsyncDisposable
+internal sealed class ControllerChannel(IControllerLocator locator, bool mayForward, ILogger logger) : IAsyncDisposable
 {
     /// <summary>
     /// The client id of every request this channel sends. A handler that sees it knows the request was already
@@ -23,7 +23,7 @@ internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirector
 
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private BrokerClient? _client;
-    private int _clientLeader = -1;
+    private ControllerTarget _clientTarget;
     private int _disposed;
 
     /// <param name="local">Runs the request on this node, which is the active controller.</param>
@@ -40,52 +40,52 @@ internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirector
         {
             cancellationToken.ThrowIfCancellationRequested();
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-            var leader = quorum.LeaderId;
-            if (leader is null)
-            {
-                // No leader yet (an election is running): go on the moment one is known rather than after a backoff,
-                // which at start-up would add the whole backoff to the time to the first registration.
-                await quorum.TryWaitForLeaderAsync(RetryBackoff, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (leader is { } id)
+            if (locator.Current is { } target)
             {
                 try
                 {
-                    var response = id == quorum.NodeId
+                    var response = target.IsLocal
                         ? await local(cancellationToken).ConfigureAwait(false)
-                        : await SendRemoteAsync(id, request, version, read, cancellationToken).ConfigureAwait(false);
+                        : await SendRemoteAsync(target, request, version, read, cancellationToken).ConfigureAwait(false);
                     if (!isNotController(response))
                     {
                         return response;
                     }
+                    locator.Failed(target);
                 }
                 catch (IOException e)
                 {
-                    Diagnostics.ClusterLog.ControllerUnreachable(logger, id, e.Message);
+                    Diagnostics.ClusterLog.ControllerUnreachable(logger, target.ToString(), e.Message);
                     await DropClientAsync().ConfigureAwait(false);
+                    locator.Failed(target);
                 }
                 catch (NotControllerException)
                 {
                     // Lost leadership between the check and the append: find the new leader.
                 }
             }
-            await Task.Delay(RetryBackoff, cancellationToken).ConfigureAwait(false);
+            await locator.WaitBeforeRetryAsync(RetryBackoff, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<TResponse> SendRemoteAsync<TResponse>(int leader, IRequestMessage request, short version, ResponseReader<TResponse> read, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when a request that reached this node should be passed on to the active controller: it was not forwarded
+    /// already, and this node forwards at all (a dedicated controller runs what it is sent or answers NOT_CONTROLLER).
+    /// </summary>
+    public bool MayForward(Requests.RequestContext context) => mayForward && context.ClientId != ClientId;
+
+    private async Task<TResponse> SendRemoteAsync<TResponse>(ControllerTarget target, IRequestMessage request, short version, ResponseReader<TResponse> read, CancellationToken cancellationToken)
     {
-        var client = await ConnectAsync(leader, cancellationToken).ConfigureAwait(false);
+        var client = await ConnectAsync(target, cancellationToken).ConfigureAwait(false);
         return await client.SendAsync(request, version, read, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<BrokerClient> ConnectAsync(int leader, CancellationToken cancellationToken)
+    private async Task<BrokerClient> ConnectAsync(ControllerTarget target, CancellationToken cancellationToken)
     {
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_client is { IsConnected: true } current && _clientLeader == leader)
+            if (_client is { IsConnected: true } current && _clientTarget == target)
             {
                 return current;
             }
@@ -94,12 +94,8 @@ internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirector
                 await _client.DisposeAsync().ConfigureAwait(false);
                 _client = null;
             }
-            if (!brokers.TryGetEndpoint(leader, out var host, out var port))
-            {
-                throw new IOException($"The active controller {leader} has not registered an endpoint yet.");
-            }
-            _client = await BrokerClient.ConnectAsync(host, port, ClientId, cancellationToken).ConfigureAwait(false);
-            _clientLeader = leader;
+            _client = await BrokerClient.ConnectAsync(target.Host, target.Port, ClientId, cancellationToken).ConfigureAwait(false);
+            _clientTarget = target;
             return _client;
         }
         finally
@@ -124,9 +120,6 @@ internal sealed class ControllerChannel(ControllerQuorum quorum, IBrokerDirector
             _connectLock.Release();
         }
     }
-
-    /// <summary>True for a request another node forwarded here through its channel.</summary>
-    public static bool IsForwarded(Requests.RequestContext context) => context.ClientId == ClientId;
 
     public async ValueTask DisposeAsync()
     {

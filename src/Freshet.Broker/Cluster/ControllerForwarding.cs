@@ -9,10 +9,10 @@ namespace Freshet.Broker.Cluster;
 /// broker that is not it forwards the client's request there unchanged and relays the answer, as Kafka's brokers
 /// forward to their controller.
 /// </summary>
-internal sealed class ControllerForwarding(ControllerChannel channel, ControllerApis controller)
+internal sealed class ControllerForwarding(ControllerChannel channel, ControllerApis? controller)
 {
     /// <summary>True when this node must pass the request on: it is not the active controller and the request was not forwarded already.</summary>
-    public bool ShouldForward(RequestContext context) => !controller.IsActive && !ControllerChannel.IsForwarded(context);
+    public bool ShouldForward(RequestContext context) => controller is not { IsActive: true } && channel.MayForward(context);
 
     /// <param name="local">Serves the request here, for when the channel finds this node became the controller meanwhile.</param>
     /// <param name="isNotController">True when the answer says the receiver was not the controller, so the request goes again.</param>

@@ -3,21 +3,21 @@ using Freshet.Broker.Diagnostics;
 using Freshet.Broker.Replication;
 using Freshet.Broker.Topics;
 using Freshet.Metadata.Image;
-using Freshet.Metadata.Quorum;
+using Freshet.Metadata.Log;
 using Freshet.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Freshet.Broker.Cluster;
 
 /// <summary>
-/// Applies each metadata image the quorum publishes to this broker: the topic catalog follows it, and every
+/// Applies each metadata image the quorum (or, on a broker-only node, the fetched metadata log) publishes to this broker: the topic catalog follows it, and every
 /// partition with a replica here is created, made leader or follower, re-configured or removed as the image
 /// says. Images are applied one at a time and in order; a slow apply skips to the latest image, which is
 /// complete, so nothing is lost.
 /// </summary>
 internal sealed class MetadataPublisher : IAsyncDisposable
 {
-    private readonly ControllerQuorum _quorum;
+    private readonly IMetadataSource _source;
     private readonly TopicCatalog _catalog;
     private readonly ReplicaManager _replicas;
     private readonly BrokerOptions _options;
@@ -28,9 +28,9 @@ internal sealed class MetadataPublisher : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
     private MetadataImage _applied = MetadataImage.Empty;
 
-    public MetadataPublisher(ControllerQuorum quorum, TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, ILogger logger)
+    public MetadataPublisher(IMetadataSource source, TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, ILogger logger)
     {
-        _quorum = quorum;
+        _source = source;
         _catalog = catalog;
         _replicas = replicas;
         _options = options;
@@ -46,7 +46,7 @@ internal sealed class MetadataPublisher : IAsyncDisposable
     /// <summary>Applies the image the quorum has now (what the local log replayed at start-up), then follows later ones.</summary>
     public void Start()
     {
-        Publish(_quorum.Image);
+        Publish(_source.Image);
         _loop = Task.Run(FollowAsync);
     }
 
@@ -101,7 +101,7 @@ internal sealed class MetadataPublisher : IAsyncDisposable
     {
         try
         {
-            await foreach (var image in _quorum.WatchAsync(_stop.Token).ConfigureAwait(false))
+            await foreach (var image in _source.WatchAsync(_stop.Token).ConfigureAwait(false))
             {
                 Publish(image);
             }
@@ -142,7 +142,7 @@ internal sealed class MetadataPublisher : IAsyncDisposable
 
     private void ApplyPartitions(MetadataImage previous, MetadataImage image)
     {
-        var local = _quorum.NodeId;
+        var local = _source.NodeId;
         var changes = new List<PartitionStateChange>();
         foreach (var topic in image.TopicsById.Values)
         {

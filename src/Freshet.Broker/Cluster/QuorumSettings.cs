@@ -14,6 +14,7 @@ internal static class QuorumSettings
     /// <exception cref="ConfigException">controller.quorum.voters is malformed or does not name this node.</exception>
     public static ControllerQuorumOptions For(BrokerOptions options, string firstLogDir)
     {
+        RoleSettings.Validate(options);
         var voters = Voters(options);
         var alone = voters.Count == 1;
         return new ControllerQuorumOptions
@@ -50,9 +51,14 @@ internal static class QuorumSettings
         return Convert.ToBase64String(hash, 0, 16).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
-    /// <summary>A replication factor capped at the number of nodes in the quorum (each is also a broker).</summary>
+    /// <summary>
+    /// A replication factor capped at the number of nodes in the quorum when every controller is also a broker, so a
+    /// small combined cluster has its internal topics; with dedicated nodes the quorum size says nothing of the brokers.
+    /// </summary>
     public static short CapAtQuorumSize(BrokerOptions options, short replicationFactor) =>
-        (short)Math.Min(replicationFactor, options.ControllerQuorumVoters is not null ? Voters(options).Count : 1);
+        options.IsController
+            ? (short)Math.Min(replicationFactor, options.ControllerQuorumVoters is not null ? Voters(options).Count : 1)
+            : replicationFactor;
 
     private static IReadOnlyList<QuorumVoter> Voters(BrokerOptions options)
     {
@@ -62,23 +68,14 @@ internal static class QuorumSettings
             var port = options.ControllerPort != 0 ? options.ControllerPort : FreeLoopbackPort(options.ControllerHost);
             return [new QuorumVoter(options.NodeId, options.ControllerHost, port)];
         }
-        IReadOnlyList<QuorumVoter> voters;
         try
         {
-            voters = QuorumVoters.Parse(text);
+            return QuorumVoters.Parse(text);
         }
         catch (FormatException e)
         {
             throw new ConfigException("controller.quorum.voters", text, e.Message);
         }
-        foreach (var voter in voters)
-        {
-            if (voter.Id == options.NodeId)
-            {
-                return voters;
-            }
-        }
-        throw new ConfigException("controller.quorum.voters", text, $"node.id {options.NodeId} is not among the voters; Freshet nodes are combined broker and controller nodes");
     }
 
     private static int FreeLoopbackPort(string host)

@@ -51,8 +51,10 @@ public static class BrokerConfigDefinitions
     [
         Int("broker.id", 0, int.MaxValue, (o, v) => o.NodeId = v, o => o.NodeId, "The node id (Kafka's older name).", synonymOf: "node.id"),
         Int("node.id", 0, int.MaxValue, (o, v) => o.NodeId = v, o => o.NodeId, "The node id of this broker."),
-        new("process.roles", ConfigRule.OneOf(["broker,controller", "controller,broker"]), (o, v) => o.ProcessRoles = v, o => o.ProcessRoles,
-            "The roles of this node. Freshet runs combined nodes (broker,controller); dedicated brokers and controllers are not supported yet."),
+        new("process.roles", ConfigRule.ListOf("broker", "controller"), (o, v) => o.ProcessRoles = v, o => o.ProcessRoles,
+            "The roles of this node: broker,controller (a combined node), broker (serves clients, follows the controllers' metadata log) or controller (a quorum voter that serves only the controller APIs)."),
+        new("controller.quorum.bootstrap.servers", ConfigRule.NonEmptyList(), (o, v) => o.ControllerQuorumBootstrapServers = v, o => o.ControllerQuorumBootstrapServers,
+            "host:port of the controllers' PLAINTEXT listeners, where a broker-only node fetches the metadata log and finds the active controller."),
         new("controller.quorum.voters", ConfigRule.NonEmptyList(), (o, v) => o.ControllerQuorumVoters = v, o => o.ControllerQuorumVoters,
             "The controller quorum: id@host:port for every controller, the port being its CONTROLLER listener. Not set: this node alone."),
         new("controller.listener.names", ConfigRule.OneOf(["CONTROLLER"]), (_, _) => { }, _ => "CONTROLLER",

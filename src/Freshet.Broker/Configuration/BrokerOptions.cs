@@ -13,6 +13,15 @@ public sealed class BrokerOptions
     /// <summary>process.roles: "broker,controller" (a combined node, the default), "broker" or "controller".</summary>
     public string ProcessRoles { get; set; } = "broker,controller";
 
+    /// <summary>True when process.roles includes broker: this node hosts partitions and serves clients.</summary>
+    public bool IsBroker => ConfigRule.SplitList(ProcessRoles).Contains("broker");
+
+    /// <summary>True when process.roles includes controller: this node is a voter of the controller quorum.</summary>
+    public bool IsController => ConfigRule.SplitList(ProcessRoles).Contains("controller");
+
+    /// <summary>controller.quorum.bootstrap.servers: host:port of the controllers' Kafka-protocol listeners, for broker-only nodes.</summary>
+    public string? ControllerQuorumBootstrapServers { get; set; }
+
     /// <summary>controller.quorum.voters: id@host:port of every controller; null means this node alone.</summary>
     public string? ControllerQuorumVoters { get; set; }
 

@@ -5,8 +5,8 @@ namespace Freshet.Broker.Diagnostics;
 /// <summary>Log messages of the cluster layer: quorum, registration, heartbeats and metadata publishing.</summary>
 internal static partial class ClusterLog
 {
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Active controller {ControllerId} is unreachable: {Reason}")]
-    public static partial void ControllerUnreachable(ILogger logger, int controllerId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The controller at {Controller} is unreachable: {Reason}")]
+    public static partial void ControllerUnreachable(ILogger logger, string controller, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered with the controller as broker {NodeId}, broker epoch {BrokerEpoch}")]
     public static partial void Registered(ILogger logger, int nodeId, long brokerEpoch);
@@ -28,4 +28,10 @@ internal static partial class ClusterLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Controller quorum of {Voters} voter(s) has leader {LeaderId}")]
     public static partial void QuorumReady(ILogger logger, int voters, int leaderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetching the metadata log from the controller at {Controller} failed: {Reason}")]
+    public static partial void MetadataFetchFailed(ILogger logger, string controller, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded the metadata snapshot at offset {Offset} ({Bytes} bytes) from the controllers")]
+    public static partial void MetadataSnapshotLoaded(ILogger logger, long offset, int bytes);
 }

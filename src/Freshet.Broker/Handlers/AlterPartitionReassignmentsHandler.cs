@@ -10,7 +10,7 @@ namespace Freshet.Broker.Handlers;
 /// move with a null list. The controller adds the target replicas, waits for them to join the ISR through
 /// AlterPartition, then drops the others. Other brokers forward the request to the active controller.
 /// </summary>
-internal sealed class AlterPartitionReassignmentsHandler(QuorumController controller, ControllerForwarding forwarding) : ApiHandler<AlterPartitionReassignmentsRequest>
+internal sealed class AlterPartitionReassignmentsHandler(QuorumController? controller, ControllerForwarding forwarding) : ApiHandler<AlterPartitionReassignmentsRequest>
 {
     public override ApiKey Key => ApiKey.AlterPartitionReassignments;
 
@@ -27,6 +27,11 @@ internal sealed class AlterPartitionReassignmentsHandler(QuorumController contro
 
     private async Task<AlterPartitionReassignmentsResponse> ReassignAsync(AlterPartitionReassignmentsRequest request, CancellationToken cancellationToken)
     {
+        if (controller is null)
+        {
+            // A broker-only node has no controller of its own to run a request that was forwarded to it.
+            return new AlterPartitionReassignmentsResponse { ErrorCode = (short)ErrorCode.NotController };
+        }
         var specs = new List<ReassignmentSpec>();
         foreach (var topic in request.Topics)
         {

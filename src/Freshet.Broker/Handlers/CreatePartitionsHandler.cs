@@ -10,7 +10,7 @@ namespace Freshet.Broker.Handlers;
 /// CreatePartitions: raises a topic's partition count, with the new partitions' replicas placed by the controller
 /// or given explicitly. Decided by the active controller; other brokers forward the request there.
 /// </summary>
-internal sealed class CreatePartitionsHandler(TopicCatalog catalog, QuorumController controller, ControllerForwarding forwarding, MetadataPublisher publisher) : ApiHandler<CreatePartitionsRequest>
+internal sealed class CreatePartitionsHandler(TopicCatalog catalog, QuorumController? controller, ControllerForwarding forwarding, MetadataPublisher publisher) : ApiHandler<CreatePartitionsRequest>
 {
     private static readonly TimeSpan LocalCatchUp = TimeSpan.FromSeconds(5);
 
@@ -43,7 +43,7 @@ internal sealed class CreatePartitionsHandler(TopicCatalog catalog, QuorumContro
 
     private async Task<(ErrorCode, string?)> CreateAsync(CreatePartitionsRequest.CreatePartitionsTopic topic, bool validateOnly, CancellationToken cancellationToken)
     {
-        if (!controller.IsActive)
+        if (controller is not { IsActive: true })
         {
             return (ErrorCode.NotController, "This node is not the active controller.");
         }

@@ -15,7 +15,7 @@ internal sealed class CreateTopicsHandler(TopicAdmin admin, BrokerOptions option
 
     protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, CreateTopicsRequest request)
     {
-        var allowForward = !ControllerChannel.IsForwarded(context);
+        var allowForward = admin.MayForward(context);
         var response = new CreateTopicsResponse();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var duplicates = request.Topics.GroupBy(t => t.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);

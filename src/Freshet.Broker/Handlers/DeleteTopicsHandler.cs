@@ -14,7 +14,7 @@ internal sealed class DeleteTopicsHandler(TopicCatalog catalog, TopicAdmin admin
 
     protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, DeleteTopicsRequest request)
     {
-        var allowForward = !ControllerChannel.IsForwarded(context);
+        var allowForward = admin.MayForward(context);
         var response = new DeleteTopicsResponse();
         if (context.ApiVersion < FirstVersionWithTopicStates)
         {

@@ -1,13 +1,12 @@
 using Freshet.Broker.Hosting;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
-using Freshet.Metadata.Quorum;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Handlers;
 
 /// <summary>DescribeCluster (what the admin client's describeCluster uses): the live brokers and the active controller.</summary>
-internal sealed class DescribeClusterHandler(BrokerNode node, ControllerQuorum quorum, TopicCatalog catalog) : ApiHandler<DescribeClusterRequest>
+internal sealed class DescribeClusterHandler(BrokerNode node, Func<int> controllerId, TopicCatalog catalog) : ApiHandler<DescribeClusterRequest>
 {
     // EndpointType 1 asks for brokers; 2 (controllers, KIP-919) is for clients of a controller listener.
     private const sbyte BrokersEndpointType = 1;
@@ -29,7 +28,7 @@ internal sealed class DescribeClusterHandler(BrokerNode node, ControllerQuorum q
         var response = new DescribeClusterResponse
         {
             ClusterId = node.ClusterId,
-            ControllerId = quorum.LeaderId ?? -1,
+            ControllerId = controllerId(),
             EndpointType = BrokersEndpointType,
         };
         foreach (var broker in catalog.Image.Brokers.Values)

@@ -9,7 +9,7 @@ namespace Freshet.Broker.Handlers;
 /// ElectLeaders (kafka-leader-election): a preferred or unclean election for the given partitions, or for every
 /// partition when none are given. Decided by the active controller; other brokers forward the request there.
 /// </summary>
-internal sealed class ElectLeadersHandler(QuorumController controller, ControllerForwarding forwarding) : ApiHandler<ElectLeadersRequest>
+internal sealed class ElectLeadersHandler(QuorumController? controller, ControllerForwarding forwarding) : ApiHandler<ElectLeadersRequest>
 {
     public override ApiKey Key => ApiKey.ElectLeaders;
 
@@ -26,6 +26,11 @@ internal sealed class ElectLeadersHandler(QuorumController controller, Controlle
 
     private async Task<ElectLeadersResponse> ElectAsync(ElectLeadersRequest request, short version, CancellationToken cancellationToken)
     {
+        if (controller is null)
+        {
+            // A broker-only node has no controller of its own to run a request that was forwarded to it.
+            return new ElectLeadersResponse { ErrorCode = (short)ErrorCode.NotController };
+        }
         // Version 0 has no election type: it asks for the preferred leader.
         var type = version == 0 ? ElectionType.Preferred : (ElectionType)request.ElectionType;
         if (type is not (ElectionType.Preferred or ElectionType.Unclean))

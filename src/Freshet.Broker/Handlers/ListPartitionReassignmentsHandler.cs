@@ -6,7 +6,7 @@ using Freshet.Protocol.Messages;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>ListPartitionReassignments: the moves in progress (replicas, adding, removing), all or for the given partitions.</summary>
-internal sealed class ListPartitionReassignmentsHandler(QuorumController controller, ControllerForwarding forwarding) : ApiHandler<ListPartitionReassignmentsRequest>
+internal sealed class ListPartitionReassignmentsHandler(QuorumController? controller, ControllerForwarding forwarding) : ApiHandler<ListPartitionReassignmentsRequest>
 {
     public override ApiKey Key => ApiKey.ListPartitionReassignments;
 
@@ -23,6 +23,11 @@ internal sealed class ListPartitionReassignmentsHandler(QuorumController control
 
     private async Task<ListPartitionReassignmentsResponse> ListAsync(ListPartitionReassignmentsRequest request, CancellationToken cancellationToken)
     {
+        if (controller is null)
+        {
+            // A broker-only node has no controller of its own to run a request that was forwarded to it.
+            return new ListPartitionReassignmentsResponse { ErrorCode = (short)ErrorCode.NotController };
+        }
         List<TopicPartitionName>? wanted = null;
         if (request.Topics is { } topics)
         {

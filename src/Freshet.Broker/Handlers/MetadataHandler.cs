@@ -3,7 +3,6 @@ using Freshet.Broker.Hosting;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Metadata.Image;
-using Freshet.Metadata.Quorum;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Handlers;
@@ -13,7 +12,7 @@ namespace Freshet.Broker.Handlers;
 /// asked-for topic with its partitions' leader, leader epoch, replicas, ISR and offline replicas. Unknown topics
 /// are created when auto.create.topics.enable and the client allows it, as Kafka does.
 /// </summary>
-internal sealed class MetadataHandler(BrokerNode node, ControllerQuorum quorum, TopicCatalog catalog, TopicAdmin admin, BrokerOptions options) : ApiHandler<MetadataRequest>
+internal sealed class MetadataHandler(BrokerNode node, Func<int> controllerId, TopicCatalog catalog, TopicAdmin admin, BrokerOptions options) : ApiHandler<MetadataRequest>
 {
     public override ApiKey Key => ApiKey.Metadata;
 
@@ -23,7 +22,7 @@ internal sealed class MetadataHandler(BrokerNode node, ControllerQuorum quorum, 
         var response = new MetadataResponse
         {
             ClusterId = node.ClusterId,
-            ControllerId = quorum.LeaderId ?? -1,
+            ControllerId = controllerId(),
         };
         foreach (var broker in image.Brokers.Values)
         {

@@ -29,10 +29,10 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private readonly LogManager _logs;
     private readonly KafkaListener _listener;
-    private readonly GroupCoordinator _groups;
-    private readonly TransactionCoordinator _transactions;
+    private readonly GroupCoordinator? _groups;
+    private readonly TransactionCoordinator? _transactions;
     private readonly ClusterServices _cluster;
-    private readonly ClusterTxnMarkerWriter _markers;
+    private readonly ClusterTxnMarkerWriter? _markers;
     private readonly Timer _checkpointTimer;
     private readonly Timer _flushTimer;
     private readonly Timer _producerExpiryTimer;
@@ -43,7 +43,7 @@ public sealed class BrokerHost : IAsyncDisposable
 
     private BrokerHost(
         BrokerOptions options, BrokerNode node, LogManager logs, ReplicaManager replicas, ClusterServices cluster, LogCleaner? cleaner, KafkaListener listener,
-        GroupCoordinator groups, TransactionCoordinator transactions, ClusterTxnMarkerWriter markers, ILogger logger)
+        GroupCoordinator? groups, TransactionCoordinator? transactions, ClusterTxnMarkerWriter? markers, ILogger logger)
     {
         Replicas = replicas;
         _cluster = cluster;
@@ -92,7 +92,8 @@ public sealed class BrokerHost : IAsyncDisposable
         var logger = loggerFactory.CreateLogger("Freshet.Broker");
         var logDirs = options.LogDirs.Select(Path.GetFullPath).ToList();
         // Checked before anything is opened, so a bad quorum config fails fast and leaves no files behind.
-        var quorumOptions = QuorumSettings.For(options, logDirs[0]);
+        RoleSettings.Validate(options);
+        var quorumOptions = options.IsController ? QuorumSettings.For(options, logDirs[0]) : null;
         var logs = new LogManager(
             new LogManagerOptions
             {
@@ -126,70 +127,78 @@ public sealed class BrokerHost : IAsyncDisposable
             timeline.Mark("quorum started");
             var admin = new TopicAdmin(catalog, cluster.Controller, cluster.Channel, cluster.Publisher, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, cluster.Controller, cluster.Publisher, options, logger);
-            var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
-            var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
-            groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
-            var localMarkers = new LocalTxnMarkerWriter(replicas, groups);
-            markers = new ClusterTxnMarkerWriter(localMarkers, cluster.Directory, cluster.Directory, name => catalog.TryGet(name, out _), TxnMarkerRetry.Default);
-            var producerIds = cluster.ProducerIds;
-            transactions = new TransactionCoordinator(
-                TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
-            // The coordinators load a partition of their internal topic when this broker comes to lead it, so they
-            // listen before the first metadata image is applied. Groups first: markers of transactions completed at
-            // load reach their pending offsets.
-            replicas.AddLeadershipListener(groups);
-            replicas.AddLeadershipListener(transactions);
-            await cluster.StartAsync(timeline, cancellationToken).ConfigureAwait(false);
-            // Alone, this node now leads every partition: the coordinators are loaded before the listener opens, so no
-            // client sees a half-loaded coordinator. In a cluster, loads run as leadership arrives.
-            await groups.WhenLoadedAsync().ConfigureAwait(false);
-            groups.Start();
-            await transactions.WhenLoadedAsync().ConfigureAwait(false);
-            transactions.Start();
-            timeline.Mark("coordinators loaded");
             var forwarding = new ControllerForwarding(cluster.Channel, cluster.Apis);
             HandlerRegistry? registry = null;
-            registry = new HandlerRegistry(
-            [
-                new ProduceHandler(catalog, replicas),
-                new FetchHandler(catalog, replicas, options, new PreferredReadReplicas(ReplicaSelectors.FromName(options.ReplicaSelectorClass), catalog, logger)),
-                new ListOffsetsHandler(replicas),
-                new MetadataHandler(node, cluster.Quorum, catalog, admin, options),
-                new DescribeConfigsHandler(catalog, options),
-                new ApiVersionsHandler(() => registry!),
-                new CreateTopicsHandler(admin, options),
-                new DeleteTopicsHandler(catalog, admin),
-                new AlterConfigsHandler(configAdmin, forwarding, options),
-                new IncrementalAlterConfigsHandler(configAdmin, forwarding, options),
-                new DeleteRecordsHandler(replicas),
-                new FindCoordinatorHandler(offsetsTopic, transactionTopic, cluster.Directory, cluster.Directory),
-                new JoinGroupHandler(groups),
-                new SyncGroupHandler(groups),
-                new HeartbeatHandler(groups),
-                new LeaveGroupHandler(groups),
-                new OffsetCommitHandler(groups, replicas),
-                new OffsetFetchHandler(groups),
-                new OffsetDeleteHandler(groups),
-                new DescribeGroupsHandler(groups),
-                new ListGroupsHandler(groups),
-                new DeleteGroupsHandler(groups),
-                new InitProducerIdHandler(producerIds, transactions),
-                new AddPartitionsToTxnHandler(transactions, replicas),
-                new AddOffsetsToTxnHandler(transactions, offsetsTopic),
-                new EndTxnHandler(transactions),
-                new WriteTxnMarkersHandler(localMarkers),
-                new TxnOffsetCommitHandler(groups, replicas),
-                new DescribeTransactionsHandler(transactions),
-                new ListTransactionsHandler(transactions),
-                new DescribeProducersHandler(replicas),
-                new OffsetForLeaderEpochHandler(replicas),
-                new DescribeClusterHandler(node, cluster.Quorum, catalog),
-                new ElectLeadersHandler(cluster.Controller, forwarding),
-                new CreatePartitionsHandler(catalog, cluster.Controller, forwarding, cluster.Publisher),
-                new AlterPartitionReassignmentsHandler(cluster.Controller, forwarding),
-                new ListPartitionReassignmentsHandler(cluster.Controller, forwarding),
-                .. cluster.Handlers(),
-            ]);
+            if (!options.IsBroker)
+            {
+                await cluster.StartAsync(timeline, cancellationToken).ConfigureAwait(false);
+                registry = ControllerNodeHandlers.Registry(node, cluster, catalog, admin, configAdmin, forwarding, options);
+            }
+            else
+            {
+                var offsetsTopic = new OffsetsTopic(catalog, admin, replicas, options);
+                var transactionTopic = new TransactionStateTopic(catalog, admin, replicas, options);
+                groups = new GroupCoordinator(GroupCoordinatorOptions.From(options), new OffsetsTopicStore(offsetsTopic), TimeProvider.System, logger);
+                var localMarkers = new LocalTxnMarkerWriter(replicas, groups);
+                markers = new ClusterTxnMarkerWriter(localMarkers, cluster.Directory, cluster.Directory, name => catalog.TryGet(name, out _), TxnMarkerRetry.Default);
+                var producerIds = cluster.ProducerIds;
+                transactions = new TransactionCoordinator(
+                    TransactionCoordinatorOptions.From(options), transactionTopic, markers, producerIds.NextProducerId, TimeProvider.System, logger);
+                // The coordinators load a partition of their internal topic when this broker comes to lead it, so they
+                // listen before the first metadata image is applied. Groups first: markers of transactions completed at
+                // load reach their pending offsets.
+                replicas.AddLeadershipListener(groups);
+                replicas.AddLeadershipListener(transactions);
+                await cluster.StartAsync(timeline, cancellationToken).ConfigureAwait(false);
+                // Alone, this node now leads every partition: the coordinators are loaded before the listener opens, so no
+                // client sees a half-loaded coordinator. In a cluster, loads run as leadership arrives.
+                await groups.WhenLoadedAsync().ConfigureAwait(false);
+                groups.Start();
+                await transactions.WhenLoadedAsync().ConfigureAwait(false);
+                transactions.Start();
+                timeline.Mark("coordinators loaded");
+                registry = new HandlerRegistry(
+                [
+                    new ProduceHandler(catalog, replicas),
+                    new FetchHandler(catalog, replicas, options, new PreferredReadReplicas(ReplicaSelectors.FromName(options.ReplicaSelectorClass), catalog, logger)),
+                    new ListOffsetsHandler(replicas),
+                    new MetadataHandler(node, () => cluster.ControllerIdForClients(node.NodeId), catalog, admin, options),
+                    new DescribeConfigsHandler(catalog, options),
+                    new ApiVersionsHandler(() => registry!),
+                    new CreateTopicsHandler(admin, options),
+                    new DeleteTopicsHandler(catalog, admin),
+                    new AlterConfigsHandler(configAdmin, forwarding, options),
+                    new IncrementalAlterConfigsHandler(configAdmin, forwarding, options),
+                    new DeleteRecordsHandler(replicas),
+                    new FindCoordinatorHandler(offsetsTopic, transactionTopic, cluster.Directory, cluster.Directory),
+                    new JoinGroupHandler(groups),
+                    new SyncGroupHandler(groups),
+                    new HeartbeatHandler(groups),
+                    new LeaveGroupHandler(groups),
+                    new OffsetCommitHandler(groups, replicas),
+                    new OffsetFetchHandler(groups),
+                    new OffsetDeleteHandler(groups),
+                    new DescribeGroupsHandler(groups),
+                    new ListGroupsHandler(groups),
+                    new DeleteGroupsHandler(groups),
+                    new InitProducerIdHandler(producerIds, transactions),
+                    new AddPartitionsToTxnHandler(transactions, replicas),
+                    new AddOffsetsToTxnHandler(transactions, offsetsTopic),
+                    new EndTxnHandler(transactions),
+                    new WriteTxnMarkersHandler(localMarkers),
+                    new TxnOffsetCommitHandler(groups, replicas),
+                    new DescribeTransactionsHandler(transactions),
+                    new ListTransactionsHandler(transactions),
+                    new DescribeProducersHandler(replicas),
+                    new OffsetForLeaderEpochHandler(replicas),
+                    new DescribeClusterHandler(node, () => cluster.ControllerIdForClients(node.NodeId), catalog),
+                    new ElectLeadersHandler(cluster.Controller, forwarding),
+                    new CreatePartitionsHandler(catalog, cluster.Controller, forwarding, cluster.Publisher),
+                    new AlterPartitionReassignmentsHandler(cluster.Controller, forwarding),
+                    new ListPartitionReassignmentsHandler(cluster.Controller, forwarding),
+                    .. cluster.Handlers(),
+                ]);
+            }
             listener.Start(new RequestDispatcher(registry, logger));
             timeline.Mark("listening");
 
@@ -298,9 +307,18 @@ public sealed class BrokerHost : IAsyncDisposable
         await _producerExpiryTimer.DisposeAsync().ConfigureAwait(false);
         await _retention.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
-        await _transactions.DisposeAsync().ConfigureAwait(false);
-        await _markers.DisposeAsync().ConfigureAwait(false);
-        await _groups.DisposeAsync().ConfigureAwait(false);
+        if (_transactions is not null)
+        {
+            await _transactions.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_markers is not null)
+        {
+            await _markers.DisposeAsync().ConfigureAwait(false);
+        }
+        if (_groups is not null)
+        {
+            await _groups.DisposeAsync().ConfigureAwait(false);
+        }
         await _cluster.DisposeAsync().ConfigureAwait(false);
         // Replica fetchers stop before the logs they append to close.
         await Replicas.DisposeAsync().ConfigureAwait(false);

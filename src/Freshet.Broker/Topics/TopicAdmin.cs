@@ -1,6 +1,7 @@
 using Freshet.Broker.Cluster;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Diagnostics;
+using Freshet.Broker.Requests;
 using Freshet.Metadata.Controller;
 using Freshet.Protocol.Messages;
 using Microsoft.Extensions.Logging;
@@ -20,11 +21,14 @@ internal readonly record struct TopicResult(ErrorCode Error, string? Message, To
 /// the controller has answered, the call waits (briefly) until this broker's own image shows the change, so the
 /// client's next Metadata request here sees it.
 /// </summary>
-internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controller, ControllerChannel channel, MetadataPublisher publisher, BrokerOptions options, ILogger logger)
+internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController? controller, ControllerChannel channel, MetadataPublisher publisher, BrokerOptions options, ILogger logger)
 {
     private const short CreateTopicsVersion = 7;
     private const short DeleteTopicsVersion = 6;
     private static readonly TimeSpan LocalCatchUp = TimeSpan.FromSeconds(5);
+
+    /// <summary>True when a request that reached this node may be forwarded to the active controller.</summary>
+    public bool MayForward(RequestContext context) => channel.MayForward(context);
 
     /// <param name="allowForward">False for a request that was itself forwarded here: it runs here or fails with NOT_CONTROLLER.</param>
     public async Task<TopicResult> CreateAsync(
@@ -60,7 +64,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
             }
         }
         var spec = new CreateTopicSpec(name, partitions, replicationFactor, assignments, configs, validateOnly);
-        if (controller.IsActive || !allowForward)
+        if (controller is { IsActive: true } || !allowForward)
         {
             return await CreateHereAsync(spec, cancellationToken).ConfigureAwait(false);
         }
@@ -84,7 +88,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
 
     private async Task<TopicResult> CreateHereAsync(CreateTopicSpec spec, CancellationToken cancellationToken)
     {
-        if (!controller.IsActive)
+        if (controller is not { IsActive: true })
         {
             return TopicResult.Fail(ErrorCode.NotController, "This node is not the active controller.");
         }
@@ -111,7 +115,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
         {
             return TopicResult.Fail(ErrorCode.UnknownTopicOrPartition, $"Topic '{name}' does not exist.");
         }
-        if (controller.IsActive || !allowForward)
+        if (controller is { IsActive: true } || !allowForward)
         {
             return await DeleteHereAsync(topic, cancellationToken).ConfigureAwait(false);
         }
@@ -132,7 +136,7 @@ internal sealed class TopicAdmin(TopicCatalog catalog, QuorumController controll
 
     private async Task<TopicResult> DeleteHereAsync(TopicDefinition topic, CancellationToken cancellationToken)
     {
-        if (!controller.IsActive)
+        if (controller is not { IsActive: true })
         {
             return TopicResult.Fail(ErrorCode.NotController, "This node is not the active controller.");
         }

@@ -15,7 +15,7 @@ namespace Freshet.Broker.Topics;
 /// active controller first, so this runs only there. Two edits of one topic at once each commit their own difference
 /// from what they read; the controller applies both, as it does for Kafka's incremental changes.
 /// </summary>
-internal sealed class TopicConfigAdmin(TopicCatalog catalog, QuorumController controller, MetadataPublisher publisher, BrokerOptions options, ILogger logger)
+internal sealed class TopicConfigAdmin(TopicCatalog catalog, QuorumController? controller, MetadataPublisher publisher, BrokerOptions options, ILogger logger)
 {
     private static readonly TimeSpan LocalCatchUp = TimeSpan.FromSeconds(5);
 
@@ -26,7 +26,7 @@ internal sealed class TopicConfigAdmin(TopicCatalog catalog, QuorumController co
         bool validateOnly,
         CancellationToken cancellationToken)
     {
-        if (!controller.IsActive)
+        if (controller is not { IsActive: true })
         {
             return (ErrorCode.NotController, "This node is not the active controller.");
         }

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Freshet.Metadata.Image;
+using Freshet.Metadata.Log;
 using Freshet.Metadata.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,7 +14,7 @@ namespace Freshet.Metadata.Quorum;
 /// the write-ahead log and snapshot transfer are DotNext's; this class wires them to the voters,
 /// the <c>__cluster_metadata-0</c> directory and the metadata image.
 /// </summary>
-public sealed class ControllerQuorum : IAsyncDisposable
+public sealed class ControllerQuorum : IMetadataSource, IAsyncDisposable
 {
     private readonly ControllerQuorumOptions _options;
     private readonly Dictionary<EndPoint, int> _idsByEndPoint = [];
@@ -29,6 +29,7 @@ public sealed class ControllerQuorum : IAsyncDisposable
         _stateMachine = stateMachine;
         _log = log;
         _cluster = cluster;
+        LogReader = new MetadataLogReader(stateMachine.Feed, stateMachine.Entries);
         foreach (var voter in options.Voters)
             _idsByEndPoint[voter.ResolveEndPoint()] = voter.Id;
     }
@@ -37,6 +38,9 @@ public sealed class ControllerQuorum : IAsyncDisposable
 
     /// <summary>The latest applied image; replace your reference to see later changes.</summary>
     public MetadataImage Image => _stateMachine.Image;
+
+    /// <summary>Serves this controller's committed log to observers (broker-only nodes).</summary>
+    public MetadataLogReader LogReader { get; }
 
     public bool IsLeader => !_cluster.LeadershipToken.IsCancellationRequested;
 
@@ -56,7 +60,7 @@ public sealed class ControllerQuorum : IAsyncDisposable
         var snapshots = Directory.CreateDirectory(Path.Combine(options.LogDirectory, "snapshots"));
         var walDir = Directory.CreateDirectory(Path.Combine(options.LogDirectory, "wal"));
 
-        var stateMachine = new MetadataStateMachine(snapshots, options.SnapshotEveryEntries, loggerFactory.CreateLogger<ControllerQuorum>());
+        var stateMachine = new MetadataStateMachine(snapshots, options.SnapshotEveryEntries, options.RetainedEntries, loggerFactory.CreateLogger<ControllerQuorum>());
         await stateMachine.RestoreAsync(token).ConfigureAwait(false);
         var log = new WriteAheadLog(new WriteAheadLog.Options { Location = walDir.FullName }, stateMachine);
 
@@ -130,37 +134,13 @@ public sealed class ControllerQuorum : IAsyncDisposable
     }
 
     /// <summary>Waits until the local image has applied the metadata log up to <paramref name="offset"/>.</summary>
-    public async Task<MetadataImage> WaitForOffsetAsync(long offset, CancellationToken token = default)
-    {
-        while (true)
-        {
-            var next = _stateMachine.NextPublication;
-            var image = Image;
-            if (image.Offset >= offset)
-                return image;
-            await next.WaitAsync(token).ConfigureAwait(false);
-        }
-    }
+    public Task<MetadataImage> WaitForOffsetAsync(long offset, CancellationToken token = default) => _stateMachine.Feed.WaitForOffsetAsync(offset, token);
 
     /// <summary>
     /// Yields the current image, then each newer one as it is published. A slow reader skips the
     /// images it had no time for and gets the latest: every image is complete, so nothing is lost.
     /// </summary>
-    public async IAsyncEnumerable<MetadataImage> WatchAsync([EnumeratorCancellation] CancellationToken token = default)
-    {
-        MetadataImage? last = null;
-        while (true)
-        {
-            var next = _stateMachine.NextPublication;
-            var image = Image;
-            if (!ReferenceEquals(image, last))
-            {
-                last = image;
-                yield return image;
-            }
-            await next.WaitAsync(token).ConfigureAwait(false);
-        }
-    }
+    public IAsyncEnumerable<MetadataImage> WatchAsync(CancellationToken token = default) => _stateMachine.Feed.WatchAsync(token);
 
     /// <summary>Waits until some controller is the known leader; returns its node id.</summary>
     public async Task<int> WaitForLeaderAsync(TimeSpan timeout, CancellationToken token = default)

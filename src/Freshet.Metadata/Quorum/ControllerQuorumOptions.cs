@@ -20,6 +20,9 @@ public sealed class ControllerQuorumOptions
     /// <summary>Log entries applied between two snapshots of the image.</summary>
     public int SnapshotEveryEntries { get; init; } = 1000;
 
+    /// <summary>Committed entries kept in memory for observers; one further behind is sent the image as a snapshot.</summary>
+    public int RetainedEntries { get; init; } = 4096;
+
     public const string LogDirName = "__cluster_metadata-0";
 
     public string LogDirectory => Path.Combine(MetadataLogDir, LogDirName);

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using DotNext.IO;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Freshet.Metadata.Image;
+using Freshet.Metadata.Log;
 using Freshet.Metadata.Records;
 using Freshet.Protocol.Primitives;
 using Microsoft.Extensions.Logging;
@@ -13,25 +14,27 @@ namespace Freshet.Metadata.Quorum;
 /// Applies committed Raft entries (each a <see cref="MetadataBatch"/>) to the metadata image and
 /// snapshots the image as records. DotNext calls <see cref="ApplyAsync"/> one entry at a time.
 /// </summary>
-internal sealed partial class MetadataStateMachine(DirectoryInfo snapshots, int snapshotEveryEntries, ILogger logger)
+internal sealed partial class MetadataStateMachine(DirectoryInfo snapshots, int snapshotEveryEntries, int retainedEntries, ILogger logger)
     : SimpleStateMachine(snapshots)
 {
-    private MetadataImage _image = MetadataImage.Empty;
-    private TaskCompletionSource _published = NewSignal();
+    /// <summary>The applied images.</summary>
+    public ImageFeed Feed { get; } = new();
 
-    public MetadataImage Image => Volatile.Read(ref _image);
+    /// <summary>The latest applied entries, for observers that fetch the log.</summary>
+    public CommittedEntries Entries { get; } = new(retainedEntries);
 
-    /// <summary>Completes the next time an image is published.</summary>
-    public Task NextPublication => Volatile.Read(ref _published).Task;
+    public MetadataImage Image => Feed.Image;
 
     protected override ValueTask<bool> ApplyAsync(LogEntry entry, CancellationToken token)
     {
         var delta = new MetadataDelta(Image);
+        byte[] bytes = [];
         if (entry.TryGetPayload(out var payload) && !payload.IsEmpty && !entry.IsConfiguration)
         {
             try
             {
-                foreach (var record in MetadataBatch.Decode(payload.ToArray()))
+                bytes = payload.ToArray();
+                foreach (var record in MetadataBatch.Decode(bytes))
                     delta.Replay(record);
             }
             catch (MalformedMessageException e)
@@ -41,7 +44,9 @@ internal sealed partial class MetadataStateMachine(DirectoryInfo snapshots, int 
                 delta = new MetadataDelta(Image);
             }
         }
-        Publish(delta.Apply(entry.Index));
+        // The entry is retained before its image is published, so whoever sees the image can fetch the entry.
+        Entries.Add(entry.Index, bytes);
+        Feed.Publish(delta.Apply(entry.Index));
         if (entry.Context is TaskCompletionSource<long> receipt)
             receipt.TrySetResult(entry.Index);
         return new(entry.Index % snapshotEveryEntries == 0);
@@ -64,16 +69,9 @@ internal sealed partial class MetadataStateMachine(DirectoryInfo snapshots, int 
         var delta = new MetadataDelta(MetadataImage.Empty);
         foreach (var record in MetadataBatch.Decode(bytes.AsMemory(sizeof(long))))
             delta.Replay(record);
-        Publish(delta.Apply(offset));
+        Entries.Reset(offset + 1);
+        Feed.Publish(delta.Apply(offset));
     }
-
-    private void Publish(MetadataImage image)
-    {
-        Volatile.Write(ref _image, image);
-        Interlocked.Exchange(ref _published, NewSignal()).TrySetResult();
-    }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Skipping malformed metadata log entry {Index}: {Reason}")]
     private static partial void LogBadEntry(ILogger logger, long index, string reason);

@@ -5,7 +5,7 @@ using Freshet.Server.Cluster;
 
 namespace Freshet.Server.Cli;
 
-/// <summary><c>freshet cluster up</c>: a local cluster of combined broker+controller nodes for development.</summary>
+/// <summary><c>freshet cluster up</c>: a local cluster for development, of combined nodes or of dedicated controllers and brokers.</summary>
 internal sealed class ClusterCommand
 {
     private readonly Option<int> _nodes = new("--nodes", "-n")
@@ -13,6 +13,13 @@ internal sealed class ClusterCommand
         Description = $"How many nodes, each a broker and a controller quorum voter [default: {ClusterUpArguments.DefaultNodes}]",
         HelpName = "count",
         DefaultValueFactory = _ => ClusterUpArguments.DefaultNodes,
+    };
+
+    private readonly Option<int> _controllers = new("--controllers")
+    {
+        Description = "Dedicated controllers (process.roles=controller) to run as nodes 1..K; --nodes then counts broker-only nodes [default: 0, every node combined]",
+        HelpName = "count",
+        DefaultValueFactory = _ => 0,
     };
 
     private readonly Option<int> _basePort = new("--base-port")
@@ -63,6 +70,7 @@ internal sealed class ClusterCommand
             + "bootstrap.servers string for clients; the nodes' logs follow on stderr, each line prefixed by its node.")
         {
             _nodes,
+            _controllers,
             _basePort,
             _controllerBasePort,
             _host,
@@ -80,6 +88,7 @@ internal sealed class ClusterCommand
     public ClusterUpArguments Bind(ParseResult parseResult) => new()
     {
         Nodes = parseResult.GetValue(_nodes),
+        Controllers = parseResult.GetValue(_controllers),
         BasePort = parseResult.GetValue(_basePort),
         ControllerBasePort = parseResult.GetValue(_controllerBasePort),
         Host = parseResult.GetValue(_host) ?? "127.0.0.1",

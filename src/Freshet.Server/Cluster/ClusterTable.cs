@@ -5,7 +5,7 @@ namespace Freshet.Server.Cluster;
 /// <summary>The table <c>cluster up</c> prints once its nodes are launched.</summary>
 internal static class ClusterTable
 {
-    private static readonly string[] Header = ["node", "kafka", "controller", "pid", "data dir"];
+    private static readonly string[] Header = ["node", "roles", "kafka", "controller", "pid", "data dir"];
 
     public static void Write(ClusterPlan plan, IReadOnlyList<int> processIds, TextWriter output)
     {
@@ -16,6 +16,7 @@ internal static class ClusterTable
             rows.Add(
             [
                 node.NodeId.ToString(CultureInfo.InvariantCulture),
+                node.Roles,
                 node.KafkaAddress,
                 node.ControllerAddress,
                 processIds[i].ToString(CultureInfo.InvariantCulture),

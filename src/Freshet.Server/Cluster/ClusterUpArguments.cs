@@ -11,7 +11,11 @@ internal sealed record ClusterUpArguments
     /// <summary>How far above the client ports the controller (Raft) ports start: node i's is base + 100 + i - 1.</summary>
     public const int ControllerPortOffset = 100;
 
+    /// <summary>How many brokers: combined nodes, or broker-only nodes when <see cref="Controllers"/> is above 0.</summary>
     public int Nodes { get; init; } = DefaultNodes;
+
+    /// <summary>Dedicated controllers (process.roles=controller) to start before the brokers; 0: every node is combined.</summary>
+    public int Controllers { get; init; }
 
     /// <summary>Node 1's client port; 0 picks free ports for every listener.</summary>
     public int BasePort { get; init; } = DefaultBasePort;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Freshet.Broker.Cluster;
 using Freshet.Broker.Configuration;
 using Freshet.Broker.Hosting;
 using Freshet.Server.Cli;
@@ -25,6 +26,7 @@ internal static class ServerRunner
             level = ConsoleLogging.ParseLevel(args.LogLevel);
             var settings = ServerSettings.Collect(args, Environment.GetEnvironmentVariables());
             options = BrokerConfigLoader.Load(settings, out unknownKeys);
+            RoleSettings.Validate(options);
         }
         catch (ConfigException e)
         {

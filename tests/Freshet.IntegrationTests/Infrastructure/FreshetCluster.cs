@@ -1,11 +1,13 @@
 using System.Globalization;
 using Confluent.Kafka;
 using Confluent.Kafka.Admin;
+using Freshet.Protocol.Messages;
 
 namespace Freshet.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A cluster of real <c>freshet serve</c> processes on loopback, each a broker and a controller quorum voter, with
+/// A cluster of real <c>freshet serve</c> processes on loopback, each a broker and a controller quorum voter, or
+/// dedicated controllers (node ids 1..K) and broker-only nodes (the ids after), with
 /// free ports and a temporary data directory per node. Nodes can be killed (SIGKILL), paused (SIGSTOP), resumed and
 /// restarted on the same ports and data. Dispose kills whatever still runs, so a failing test leaves no process.
 /// </summary>
@@ -28,21 +30,34 @@ public sealed class FreshetCluster : IAsyncDisposable
     private readonly TempDirectory _data;
     private readonly FreshetServer?[] _nodes;
 
-    private FreshetCluster(TempDirectory data, FreshetServer?[] nodes)
+    /// <summary>How many of the first nodes are dedicated controllers (0 in a combined cluster).</summary>
+    private readonly int _controllers;
+
+    private FreshetCluster(TempDirectory data, FreshetServer?[] nodes, int controllers = 0)
     {
         _data = data;
         _nodes = nodes;
-        var bootstrap = new string[nodes.Length];
-        for (var i = 0; i < nodes.Length; i++)
-            bootstrap[i] = nodes[i]!.BootstrapServers;
+        _controllers = controllers;
+        var bootstrap = new List<string>();
+        for (var i = controllers; i < nodes.Length; i++)
+            bootstrap.Add(nodes[i]!.BootstrapServers);
         BootstrapServers = string.Join(',', bootstrap);
     }
 
-    /// <summary>Every node's client address, so clients find a live one whichever nodes are down.</summary>
+    /// <summary>Every broker's client address, so clients find a live one whichever nodes are down.</summary>
     public string BootstrapServers { get; }
 
     /// <summary>Node ids run from 1 to <see cref="Size"/>.</summary>
     public int Size => _nodes.Length;
+
+    /// <summary>The nodes that are brokers: all of a combined cluster, the ones after the controllers otherwise.</summary>
+    public int BrokerCount => _nodes.Length - _controllers;
+
+    /// <summary>The node ids of the dedicated controllers (none in a combined cluster).</summary>
+    public IEnumerable<int> ControllerIds => Enumerable.Range(1, _controllers);
+
+    /// <summary>The node ids of the brokers.</summary>
+    public IEnumerable<int> BrokerIds => Enumerable.Range(_controllers + 1, BrokerCount);
 
     public string DataDirectory => _data.Path;
 
@@ -82,7 +97,57 @@ public sealed class FreshetCluster : IAsyncDisposable
                 dir, kafkaPort, $"PLAINTEXT://{host}:{kafkaPort},CONTROLLER://{host}:{controllerPort}", [.. settings], launch);
         }
 
-        var servers = new FreshetServer?[nodes];
+        return new FreshetCluster(data, await AwaitAllAsync(starts, data));
+    }
+
+    /// <summary>
+    /// <paramref name="controllers"/> dedicated controllers (process.roles=controller, ids 1..K) and
+    /// <paramref name="brokers"/> broker-only nodes (process.roles=broker, the next ids), which follow the controllers'
+    /// metadata log through <c>controller.quorum.bootstrap.servers</c>, the controllers' PLAINTEXT listeners.
+    /// </summary>
+    public static async Task<FreshetCluster> StartDedicatedAsync(int controllers, int brokers, params string[] overrides)
+    {
+        var data = new TempDirectory();
+        var nodes = controllers + brokers;
+        var kafkaPorts = new int[nodes];
+        var voters = new string[controllers];
+        var controllerListeners = new string[controllers];
+        var raftPorts = new int[controllers];
+        for (var i = 0; i < nodes; i++)
+            kafkaPorts[i] = FreshetServer.FreePort();
+        for (var i = 0; i < controllers; i++)
+        {
+            raftPorts[i] = FreshetServer.FreePort();
+            voters[i] = $"{i + 1}@127.0.0.1:{raftPorts[i]}";
+            controllerListeners[i] = $"127.0.0.1:{kafkaPorts[i]}";
+        }
+
+        var starts = new Task<FreshetServer>[nodes];
+        for (var i = 0; i < nodes; i++)
+        {
+            var id = (i + 1).ToString(CultureInfo.InvariantCulture);
+            var controller = i < controllers;
+            var settings = new List<string>
+            {
+                "node.id=" + id,
+                controller ? "process.roles=controller" : "process.roles=broker",
+                "controller.quorum.voters=" + string.Join(',', voters),
+            };
+            if (!controller)
+                settings.Add("controller.quorum.bootstrap.servers=" + string.Join(',', controllerListeners));
+            settings.AddRange(overrides);
+            var dir = Path.Combine(data.Path, "node-" + id);
+            Directory.CreateDirectory(dir);
+            var listeners = controller
+                ? $"PLAINTEXT://127.0.0.1:{kafkaPorts[i]},CONTROLLER://127.0.0.1:{raftPorts[i]}"
+                : $"PLAINTEXT://127.0.0.1:{kafkaPorts[i]}";
+            starts[i] = FreshetServer.StartWithListenersAsync(dir, kafkaPorts[i], listeners, [.. settings]);
+        }
+        return new FreshetCluster(data, await AwaitAllAsync(starts, data), controllers);
+    }
+
+    private static async Task<FreshetServer?[]> AwaitAllAsync(Task<FreshetServer>[] starts, TempDirectory data)
+    {
         try
         {
             await Task.WhenAll(starts);
@@ -97,23 +162,23 @@ public sealed class FreshetCluster : IAsyncDisposable
             data.Dispose();
             throw;
         }
-
-        for (var i = 0; i < nodes; i++)
+        var servers = new FreshetServer?[starts.Length];
+        for (var i = 0; i < starts.Length; i++)
             servers[i] = starts[i].Result;
-        return new FreshetCluster(data, servers);
+        return servers;
     }
 
     public FreshetServer Node(int nodeId) => _nodes[nodeId - 1] ?? throw new ObjectDisposedException(nameof(FreshetCluster));
 
     public string NodeDataDirectory(int nodeId) => Path.Combine(_data.Path, "node-" + nodeId.ToString(CultureInfo.InvariantCulture));
 
-    /// <summary>The client addresses of the nodes whose process runs, for clients that must not wait on a dead one.</summary>
+    /// <summary>The client addresses of the brokers whose process runs, for clients that must not wait on a dead one.</summary>
     public string RunningBootstrapServers()
     {
         var running = new List<string>();
-        foreach (var node in _nodes)
+        for (var i = _controllers; i < _nodes.Length; i++)
         {
-            if (node is not null && !node.HasExited)
+            if (_nodes[i] is { HasExited: false } node)
                 running.Add(node.BootstrapServers);
         }
         return string.Join(',', running);
@@ -183,6 +248,47 @@ public sealed class FreshetCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The active controller of a dedicated-controller cluster as a running controller names it on the wire (the
+    /// CurrentLeader of a metadata-log Fetch, what broker-only nodes read), or -1 when none answers with one.
+    /// </summary>
+    public async Task<int> ActiveDedicatedControllerAsync()
+    {
+        foreach (var id in ControllerIds)
+        {
+            if (_nodes[id - 1] is not { HasExited: false } node)
+                continue;
+            try
+            {
+                using var connection = await RawConnection.ConnectAsync(node.BootstrapServers);
+                var request = new FetchRequest
+                {
+                    MaxWaitMs = 0,
+                    Topics =
+                    [
+                        new FetchRequest.FetchTopic
+                        {
+                            Topic = "__cluster_metadata",
+                            Partitions = [new FetchRequest.FetchPartition { Partition = 0, FetchOffset = long.MaxValue, PartitionMaxBytes = 1 }],
+                        },
+                    ],
+                };
+                await connection.SendAsync(request, 12);
+                var (_, response) = await connection.ReadResponseAsync<FetchResponse>(ApiKey.Fetch, 12);
+                var leader = response.Responses[0].Partitions[0].CurrentLeader.LeaderId;
+                if (leader > 0)
+                    return leader;
+            }
+            catch (IOException)
+            {
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the deadline.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what)
     {
@@ -195,9 +301,9 @@ public sealed class FreshetCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until a node reports every node of the cluster as a live broker.</summary>
+    /// <summary>Waits until a node reports every broker of the cluster as live.</summary>
     public Task WaitForBrokersAsync(TimeSpan deadline) =>
-        WaitUntilAsync(() => Metadata(null, TimeSpan.FromSeconds(3))?.Brokers.Count == Size, deadline, $"metadata lists {Size} brokers");
+        WaitUntilAsync(() => Metadata(null, TimeSpan.FromSeconds(3))?.Brokers.Count == BrokerCount, deadline, $"metadata lists {BrokerCount} brokers");
 
     /// <summary>Waits until the partition has a leader and returns it.</summary>
     public async Task<int> WaitForLeaderAsync(string topic, int partition, TimeSpan deadline, int notNode = -1)

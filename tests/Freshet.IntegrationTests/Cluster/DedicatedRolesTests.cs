@@ -1,0 +1,110 @@
+using Confluent.Kafka;
+using Confluent.Kafka.Admin;
+using Freshet.IntegrationTests.Infrastructure;
+using static Freshet.IntegrationTests.Cluster.ClusterTestSupport;
+
+namespace Freshet.IntegrationTests.Cluster;
+
+/// <summary>
+/// Three dedicated controllers (process.roles=controller) and three broker-only nodes (process.roles=broker) as real
+/// processes: the brokers follow the controllers' metadata log, clients see only the brokers, and the cluster goes on
+/// through the SIGKILL of the active controller and then of a partition leader.
+/// </summary>
+public sealed class DedicatedRolesTests
+{
+    private const string Topic = "orders";
+    private const int Partitions = 3;
+
+    [Fact]
+    public async Task Dedicated_controllers_and_brokers_serve_clients_through_a_controller_kill_and_a_broker_kill()
+    {
+        await using var cluster = await FreshetCluster.StartDedicatedAsync(controllers: 3, brokers: 3, [.. FreshetCluster.FastFailover, "min.insync.replicas=2"]);
+        await cluster.WaitForBrokersAsync(Deadline);
+        var brokers = cluster.Metadata(null, TimeSpan.FromSeconds(5))!.Brokers.Select(b => b.BrokerId).Order().ToArray();
+        Assert.Equal(cluster.BrokerIds.ToArray(), brokers);
+
+        await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 3 });
+        await WaitForFullIsrAsync(cluster, Topic, Partitions, 3);
+        foreach (var replica in cluster.Metadata(Topic, TimeSpan.FromSeconds(5))!.Topics[0].Partitions.SelectMany(p => p.Replicas))
+            Assert.Contains(replica, cluster.BrokerIds);
+
+        using var producer = new ProducerBuilder<string, string>(ReliableProducer(cluster)).Build();
+        var sent = new List<string>();
+        await ProduceAsync(producer, "before", 200, sent);
+
+        // The active controller dies: another is elected, the brokers register and heartbeat with it (they stay
+        // unfenced past the 2 s session timeout), and it places a new topic on all three brokers.
+        var controller = await ActiveControllerAsync(cluster, notNode: -1);
+        await cluster.KillAsync(controller);
+        var next = await ActiveControllerAsync(cluster, notNode: controller);
+        Assert.NotEqual(controller, next);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await cluster.WaitForBrokersAsync(Deadline);
+        await CreateTopicAsync(cluster, new TopicSpecification { Name = "after-failover", NumPartitions = 2, ReplicationFactor = 3 });
+        await WaitForFullIsrAsync(cluster, "after-failover", 2, 3);
+        await ProduceAsync(producer, "after-controller-kill", 100, sent);
+
+        // A consumer group (its coordinator on a broker, the offsets topic placed by the new controller) reads it all.
+        var grouped = Consume(cluster, sent.Count, subscribe: true);
+        Assert.Equal(sent.Order(), grouped.Order());
+
+        // A partition leader dies: its leaderships move to the other in-sync brokers and acks=all goes on (ISR of two).
+        var leader = await cluster.WaitForLeaderAsync(Topic, 0, Deadline);
+        await cluster.KillAsync(leader);
+        var newLeader = await cluster.WaitForLeaderAsync(Topic, 0, Deadline, notNode: leader);
+        Assert.NotEqual(leader, newLeader);
+        await ProduceAsync(producer, "after-broker-kill", 100, sent);
+
+        // With one broker of three down the offsets topic cannot be placed anew at replication factor 3, so this
+        // reader assigns the partitions itself.
+        var received = Consume(cluster, sent.Count, subscribe: false);
+        Assert.Equal(sent.Order(), received.Order());
+    }
+
+    private static async Task<int> ActiveControllerAsync(FreshetCluster cluster, int notNode)
+    {
+        var active = -1;
+        await FreshetCluster.WaitUntilAsync(
+            () =>
+            {
+                active = cluster.ActiveDedicatedControllerAsync().GetAwaiter().GetResult();
+                return active > 0 && active != notNode;
+            },
+            Deadline,
+            $"a controller other than {notNode} is active");
+        return active;
+    }
+
+    private static async Task ProduceAsync(IProducer<string, string> producer, string prefix, int count, List<string> sent)
+    {
+        var deliveries = new List<Task<DeliveryResult<string, string>>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var value = $"{prefix}-{i}";
+            deliveries.Add(producer.ProduceAsync(Topic, new Message<string, string> { Key = value, Value = value }));
+            sent.Add(value);
+        }
+        foreach (var delivery in deliveries)
+            Assert.Equal(PersistenceStatus.Persisted, (await delivery).Status);
+    }
+
+    private static List<string> Consume(FreshetCluster cluster, int expected, bool subscribe)
+    {
+        var config = Consumer(cluster);
+        config.BootstrapServers = cluster.RunningBootstrapServers();
+        using var consumer = new ConsumerBuilder<string, string>(config).Build();
+        if (subscribe)
+            consumer.Subscribe(Topic);
+        else
+            consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
+        var received = new List<string>();
+        var until = DateTime.UtcNow + Deadline;
+        while (received.Count < expected && DateTime.UtcNow < until)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false, Message: { } message })
+                received.Add(message.Value);
+        }
+        consumer.Close();
+        return received;
+    }
+}
