@@ -3,7 +3,8 @@ namespace Freshet.Broker.Replication.Fetcher;
 /// <summary>A partition a fetcher replicates, in the leader epoch it was handed over in; paused after a partition-level error.</summary>
 internal sealed class FetchedPartition(Partition partition, int leaderEpoch)
 {
-    // The first retry after UNKNOWN_LEADER_EPOCH; each further one waits twice as long, up to replica.fetch.backoff.ms.
+    // The first retry after the leader refused a fetch it will soon accept; each further one waits twice as long,
+    // up to replica.fetch.backoff.ms.
     private const long FirstEpochRetryMs = 10;
 
     private int _epochRetries;
@@ -16,7 +17,8 @@ internal sealed class FetchedPartition(Partition partition, int leaderEpoch)
     public long PausedUntilMs { get; set; }
 
     /// <summary>
-    /// The leader has not yet applied the leadership this follower fetches in (UNKNOWN_LEADER_EPOCH). It will within
+    /// The leader has not yet applied the leadership this follower fetches in (UNKNOWN_LEADER_EPOCH, or
+    /// NOT_LEADER_OR_FOLLOWER while it still follows in the previous epoch). It will within
     /// milliseconds, as both follow the same metadata log, so the fetch is retried soon and then less and less often;
     /// a full replica.fetch.backoff.ms here would hold every acks=all write that long after each leader change.
     /// </summary>

@@ -26,7 +26,8 @@ internal sealed partial class ReplicaFetcher
                         fetched.Fetched();
                         ApplyRecords(fetched, data);
                         break;
-                    case ErrorCode.UnknownLeaderEpoch:
+                    case ErrorCode.UnknownLeaderEpoch or ErrorCode.NotLeaderOrFollower:
+                        // This broker's image names the source as leader in this epoch; the source has not applied it yet.
                         fetched.PauseForLeaderToCatchUp(NowMs(), _options.ReplicaFetchBackoffMs);
                         break;
                     case ErrorCode.OffsetOutOfRange:
