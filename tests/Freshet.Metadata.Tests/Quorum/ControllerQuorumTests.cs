@@ -28,6 +28,21 @@ public class ControllerQuorumTests
     }
 
     [Fact]
+    public async Task Waiting_for_a_leader_returns_once_one_is_known_and_false_when_none_can_be_elected()
+    {
+        await using var quorum = new QuorumHarness(nodes: 3);
+        var alone = await quorum.StartAsync(1);
+
+        // One of three voters cannot win an election: the wait runs out and says so.
+        Assert.False(await alone.TryWaitForLeaderAsync(TimeSpan.FromMilliseconds(300)));
+
+        await quorum.StartAsync(2);
+        Assert.True(await alone.TryWaitForLeaderAsync(QuorumHarness.Deadline));
+        Assert.NotNull(alone.LeaderId);
+        Assert.True(await alone.TryWaitForLeaderAsync(TimeSpan.Zero));
+    }
+
+    [Fact]
     public async Task Three_nodes_replicate_appended_records_to_every_image()
     {
         await using var quorum = new QuorumHarness(nodes: 3);
