@@ -134,11 +134,19 @@ internal static class ClusterSupervisor
     /// <returns>True when every node that was still running stopped with exit code 0.</returns>
     private static async Task<bool> StopAllAsync(List<NodeProcess> nodes, TextWriter stderr, CancellationToken forced)
     {
+        // Brokers stop first: their controlled shutdown needs an active controller to move their leaderships away.
+        var brokersClean = await StopAsync(nodes, node => node.IsBroker, stderr, forced);
+        var controllersClean = await StopAsync(nodes, node => !node.IsBroker, stderr, forced);
+        return brokersClean && controllersClean;
+    }
+
+    private static async Task<bool> StopAsync(List<NodeProcess> nodes, Func<NodePlan, bool> which, TextWriter stderr, CancellationToken forced)
+    {
         // Nodes that died earlier were reported then; the stop is about the ones still running now.
         var running = new List<NodeProcess>(nodes.Count);
         foreach (var node in nodes)
         {
-            if (node.Exited.IsCompleted)
+            if (node.Exited.IsCompleted || !which(node.Node))
                 continue;
             running.Add(node);
             if (!node.IsStopping)

@@ -12,12 +12,19 @@ public class ClusterUpTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Three_nodes_come_up_as_one_cluster_and_stop_on_SIGTERM()
+    public Task Three_nodes_come_up_as_one_cluster_and_stop_on_SIGTERM() => RunAsync(controllers: 0, brokers: 3);
+
+    [Fact]
+    public Task Dedicated_controllers_and_broker_only_nodes_come_up_as_one_cluster_and_stop_on_SIGTERM() => RunAsync(controllers: 3, brokers: 2);
+
+    private static async Task RunAsync(int controllers, int brokers)
     {
         using var data = new TempDirectory();
+        var total = controllers + brokers;
         var arguments = new List<string>
         {
-            Path.Combine(AppContext.BaseDirectory, "freshet.dll"), "cluster", "up", "--nodes", "3", "--base-port", "0", "--data-dir", data.Path,
+            Path.Combine(AppContext.BaseDirectory, "freshet.dll"), "cluster", "up", "--nodes", brokers.ToString(CultureInfo.InvariantCulture),
+            "--controllers", controllers.ToString(CultureInfo.InvariantCulture), "--base-port", "0", "--data-dir", data.Path,
         };
         foreach (var setting in FreshetCluster.FastFailover)
         {
@@ -39,20 +46,23 @@ public class ClusterUpTests
         try
         {
             string Text(StringBuilder b) { lock (b) return b.ToString(); }
-            await FreshetCluster.WaitUntilAsync(() => Text(stdout).Contains("all 3 nodes are listening", StringComparison.Ordinal), Deadline, "cluster up reports its nodes listening:\n" + Text(stderr));
+            await FreshetCluster.WaitUntilAsync(() => Text(stdout).Contains($"all {total} nodes are listening", StringComparison.Ordinal), Deadline, "cluster up reports its nodes listening:\n" + Text(stderr));
 
             var lines = Text(stdout).Split('\n', StringSplitOptions.TrimEntries);
             var bootstrap = Array.Find(lines, l => l.StartsWith("bootstrap.servers=", StringComparison.Ordinal))!["bootstrap.servers=".Length..].Split(',');
-            Assert.Equal(3, bootstrap.Length);
-            for (var id = 1; id <= 3; id++)
+            Assert.Equal(brokers, bootstrap.Length);
+            for (var id = 1; id <= total; id++)
             {
                 var row = Array.Find(lines, l => l.StartsWith($"{id} ", StringComparison.Ordinal))!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                Assert.Equal(bootstrap[id - 1], row[1]);
-                Assert.Equal(Path.Combine(data.Path, $"node-{id}"), row[4]);
-                nodePids.Add(int.Parse(row[3], CultureInfo.InvariantCulture));
+                var dedicatedController = id <= controllers;
+                Assert.Equal(controllers == 0 ? "broker,controller" : dedicatedController ? "controller" : "broker", row[1]);
+                if (!dedicatedController)
+                    Assert.Equal(bootstrap[id - controllers - 1], row[2]);
+                Assert.Equal(Path.Combine(data.Path, $"node-{id}"), row[5]);
+                nodePids.Add(int.Parse(row[4], CultureInfo.InvariantCulture));
             }
 
-            // Each node, asked on its own, knows all three brokers once they have registered with the controller.
+            // Each broker, asked on its own, knows all the brokers once they have registered with the controller.
             foreach (var address in bootstrap)
             {
                 using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = address }).Build();
@@ -61,7 +71,7 @@ public class ClusterUpTests
                     {
                         try
                         {
-                            return admin.GetMetadata(TimeSpan.FromSeconds(3)).Brokers.Count == 3;
+                            return admin.GetMetadata(TimeSpan.FromSeconds(3)).Brokers.Count == brokers;
                         }
                         catch (KafkaException)
                         {
@@ -69,7 +79,7 @@ public class ClusterUpTests
                         }
                     },
                     Deadline,
-                    $"{address} lists 3 brokers:\n{Text(stderr)}");
+                    $"{address} lists {brokers} brokers:\n{Text(stderr)}");
             }
 
             using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
@@ -80,7 +90,8 @@ public class ClusterUpTests
             Assert.Equal(0, process.ExitCode);
             foreach (var pid in nodePids)
                 Assert.False(IsRunning(pid), $"node process {pid} outlived cluster up");
-            Assert.Contains("node 3 stopped (exit code 0)", Text(stderr), StringComparison.Ordinal);
+            for (var id = 1; id <= total; id++)
+                Assert.Contains($"node {id} stopped (exit code 0)", Text(stderr), StringComparison.Ordinal);
         }
         finally
         {

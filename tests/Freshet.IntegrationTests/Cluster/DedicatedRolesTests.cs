@@ -8,7 +8,7 @@ namespace Freshet.IntegrationTests.Cluster;
 /// <summary>
 /// Three dedicated controllers (process.roles=controller) and three broker-only nodes (process.roles=broker) as real
 /// processes: the brokers follow the controllers' metadata log, clients see only the brokers, and the cluster goes on
-/// through the SIGKILL of the active controller and then of a partition leader.
+/// through the SIGKILL of the active controller and then of a partition leader, which rejoins when restarted.
 /// </summary>
 public sealed class DedicatedRolesTests
 {
@@ -59,6 +59,13 @@ public sealed class DedicatedRolesTests
         // reader assigns the partitions itself.
         var received = Consume(cluster, sent.Count, subscribe: false);
         Assert.Equal(sent.Order(), received.Order());
+
+        // The killed broker comes back with an empty image: it takes the controllers' snapshot, follows the log on,
+        // registers again and catches up into every ISR.
+        await cluster.RestartAsync(leader);
+        await WaitForFullIsrAsync(cluster, Topic, Partitions, 3);
+        var sinceRestart = cluster.Node(leader).Output.Split("---- restart ----")[^1];
+        Assert.Contains("Loaded the metadata snapshot", sinceRestart, StringComparison.Ordinal);
     }
 
     private static async Task<int> ActiveControllerAsync(FreshetCluster cluster, int notNode)
