@@ -34,15 +34,17 @@ public sealed class NetworkPartitionTests(ITestOutputHelper output)
         var (partition, leader) = await LeaderBesidesTheActiveControllerAsync(cluster);
         var cutAt = log.NowMs;
         await network.CutAsync(leader);
-        output.WriteLine($"{cutAt / 1000:0.0} s: cut node {leader} (leader of {Topic}-{partition}) off");
+        output.WriteLine($"{cutAt / 1000:0.0} s: cut node {leader} (leader of {Topic}-{partition}) off; node {await cluster.ActiveControllerAsync()} is the active controller");
 
         // The cut-off leader still believes it leads; a client on its side of the cut writes to it.
         var minority = Task.Run(() => ProduceOnCutOffSideAsync(network, leader, partition));
 
-        var newLeader = await cluster.WaitForLeaderAsync(Topic, partition, Deadline, notNode: leader);
-        var electedAt = log.NowMs;
+        int newLeader;
+        double electedAt;
         try
         {
+            newLeader = await cluster.WaitForLeaderAsync(Topic, partition, Deadline, notNode: leader);
+            electedAt = log.NowMs;
             await FreshetCluster.WaitUntilAsync(
                 () => Enumerable.Range(0, Partitions).All(p => log.AcknowledgedSince(p, electedAt)),
                 Deadline,
@@ -50,14 +52,7 @@ public sealed class NetworkPartitionTests(ITestOutputHelper output)
         }
         catch (TimeoutException)
         {
-            for (var p = 0; p < Partitions; p++)
-                output.WriteLine($"  {Topic}-{p}: leader {cluster.NodeLeading(Topic, p)}, last acknowledged at {log.LastAcknowledgedMs(p) / 1000:0.0} s");
-            output.WriteLine($"  failed deliveries: {log.Failures}; now {log.NowMs / 1000:0.0} s, new leader of {Topic}-{partition} seen at {electedAt / 1000:0.0} s");
-            for (var node = 1; node <= cluster.Size; node++)
-            {
-                var lines = cluster.Node(node).Output.Split('\n');
-                output.WriteLine($"---- node {node}, last lines:\n{string.Join('\n', lines[Math.Max(0, lines.Length - 40)..])}");
-            }
+            await ReportStateAsync(cluster, log);
             throw;
         }
         output.WriteLine($"  node {newLeader} leads {Topic}-{partition} {electedAt - cutAt:0} ms after the cut (at most; polled); every partition written again {log.NowMs - cutAt:0} ms after the cut (at most; polled)");
@@ -82,6 +77,19 @@ public sealed class NetworkPartitionTests(ITestOutputHelper output)
             Assert.True(sequence < MinoritySequenceBase, $"a record written only on the cut-off side ({sequence}) was read");
         traffic.AssertEveryAcknowledgedRecordReadOnceInOrder();
         await traffic.AssertReplicasAgreeAsync();
+    }
+
+    /// <summary>What the majority side reports, and the last lines of every node's log, for a run that timed out.</summary>
+    private async Task ReportStateAsync(FreshetCluster cluster, DeliveryLog log)
+    {
+        output.WriteLine($"  now {log.NowMs / 1000:0.0} s; active controller {await cluster.ActiveControllerAsync()}; failed deliveries: {log.Failures}");
+        for (var p = 0; p < Partitions; p++)
+            output.WriteLine($"  {Topic}-{p}: leader {cluster.NodeLeading(Topic, p)}, last acknowledged at {log.LastAcknowledgedMs(p) / 1000:0.0} s");
+        for (var node = 1; node <= cluster.Size; node++)
+        {
+            var lines = cluster.Node(node).Output.Split('\n');
+            output.WriteLine($"---- node {node}, last lines:\n{string.Join('\n', lines[Math.Max(0, lines.Length - 60)..])}");
+        }
     }
 
     /// <summary>
