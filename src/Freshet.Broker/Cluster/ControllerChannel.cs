@@ -21,6 +21,12 @@ internal sealed class ControllerChannel(IControllerLocator locator, bool mayForw
 
     private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(50);
 
+    // Kafka's request.timeout.ms default: forwarded admin requests (creating thousands of partitions) may take long.
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
+    // How often a request in flight checks that the active controller is still where it was sent.
+    private static readonly TimeSpan TargetCheckInterval = TimeSpan.FromMilliseconds(100);
+
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private BrokerClient? _client;
     private ControllerTarget _clientTarget;
@@ -74,10 +80,50 @@ internal sealed class ControllerChannel(IControllerLocator locator, bool mayForw
     /// </summary>
     public bool MayForward(Requests.RequestContext context) => mayForward && context.ClientId != ClientId;
 
+    /// <summary>
+    /// Sends to <paramref name="target"/> and gives up, as an IOException the loop retries, when the active controller
+    /// moves elsewhere meanwhile or no answer comes within Kafka's request.timeout.ms. A controller cut off by the
+    /// network neither answers nor resets the connection; without this the request would wait for TCP to give up.
+    /// </summary>
     private async Task<TResponse> SendRemoteAsync<TResponse>(ControllerTarget target, IRequestMessage request, short version, ResponseReader<TResponse> read, CancellationToken cancellationToken)
     {
-        var client = await ConnectAsync(target, cancellationToken).ConfigureAwait(false);
-        return await client.SendAsync(request, version, read, cancellationToken).ConfigureAwait(false);
+        using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        abandon.CancelAfter(RequestTimeout);
+        var watch = WatchTargetAsync(target, abandon);
+        try
+        {
+            var client = await ConnectAsync(target, abandon.Token).ConfigureAwait(false);
+            return await client.SendAsync(request, version, read, abandon.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"No answer from the controller at {target} (timed out or the controller moved).");
+        }
+        finally
+        {
+            await abandon.CancelAsync().ConfigureAwait(false);
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Cancels <paramref name="abandon"/> once the locator points somewhere other than <paramref name="target"/>.</summary>
+    private async Task WatchTargetAsync(ControllerTarget target, CancellationTokenSource abandon)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TargetCheckInterval, abandon.Token).ConfigureAwait(false);
+                if (locator.Current is { } current && current != target)
+                {
+                    await abandon.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task<BrokerClient> ConnectAsync(ControllerTarget target, CancellationToken cancellationToken)

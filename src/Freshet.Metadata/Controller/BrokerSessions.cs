@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Freshet.Metadata.Controller;
 
 /// <summary>
@@ -29,6 +31,11 @@ internal sealed class BrokerSessions(TimeProvider time, TimeSpan timeout)
 {
     private readonly Dictionary<int, BrokerSession> _sessions = [];
 
+    // When each broker's latest heartbeat reached the controller, written as it arrives rather than when the
+    // controller's queue gets to it: an operation that holds the queue for long (creating thousands of partitions)
+    // must not expire the sessions of brokers that heartbeated on time. Kafka tracks contact times the same way.
+    private readonly ConcurrentDictionary<int, (long Epoch, long Time)> _arrivals = new();
+
     public IEnumerable<KeyValuePair<int, BrokerSession>> All => _sessions;
 
     public void Clear() => _sessions.Clear();
@@ -39,6 +46,24 @@ internal sealed class BrokerSessions(TimeProvider time, TimeSpan timeout)
     public BrokerSession? Find(int brokerId) => _sessions.GetValueOrDefault(brokerId);
 
     public void Remove(int brokerId) => _sessions.Remove(brokerId);
+
+    /// <summary>Notes a heartbeat of the broker's incarnation <paramref name="epoch"/> as it arrives; any thread.</summary>
+    public void NoteArrival(int brokerId, long epoch) => _arrivals[brokerId] = (epoch, time.GetTimestamp());
+
+    /// <summary>
+    /// Counts each heartbeat that arrived but still waits in the queue as contact, provided it came from the
+    /// registered incarnation (<paramref name="currentEpoch"/>); a stale incarnation keeps nothing alive.
+    /// </summary>
+    public void FoldArrivals(Func<int, long?> currentEpoch)
+    {
+        foreach (var (id, session) in _sessions)
+        {
+            if (_arrivals.TryGetValue(id, out var arrival) && arrival.Time > session.LastContact && currentEpoch(id) == arrival.Epoch)
+            {
+                session.LastContact = arrival.Time;
+            }
+        }
+    }
 
     public void Touch(BrokerSession session)
     {

@@ -17,8 +17,11 @@ public sealed partial class QuorumController
         SubmitAsync(t => RegisterBrokerCoreAsync(spec, t), (error, message) => new BrokerRegistrationReply(error, -1, message), token);
 
     /// <summary>Kafka's broker heartbeat: session keeping, unfencing, controlled shutdown.</summary>
-    public Task<BrokerHeartbeatReply> HeartbeatAsync(BrokerHeartbeat heartbeat, CancellationToken token = default) =>
-        SubmitAsync(t => HeartbeatCoreAsync(heartbeat, t), (error, _) => BrokerHeartbeatReply.Failed(error), token);
+    public Task<BrokerHeartbeatReply> HeartbeatAsync(BrokerHeartbeat heartbeat, CancellationToken token = default)
+    {
+        _sessions.NoteArrival(heartbeat.BrokerId, heartbeat.BrokerEpoch);
+        return SubmitAsync(t => HeartbeatCoreAsync(heartbeat, t), (error, _) => BrokerHeartbeatReply.Failed(error), token);
+    }
 
     /// <summary>Removes a broker's registration (UnregisterBrokerRecord); its leaderships and ISR places go first.</summary>
     public Task<ControllerReply> UnregisterBrokerAsync(int brokerId, CancellationToken token = default) =>
@@ -188,6 +191,8 @@ public sealed partial class QuorumController
 
     private async Task<TimeSpan> FenceExpiredBrokersCoreAsync(CancellationToken token)
     {
+        var current = _quorum.Image;
+        _sessions.FoldArrivals(id => current.Brokers.TryGetValue(id, out var b) ? b.Epoch : null);
         var expired = new List<int>();
         foreach (var (id, session) in _sessions.All)
         {
