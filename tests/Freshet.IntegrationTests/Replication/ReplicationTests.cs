@@ -89,7 +89,10 @@ public sealed class ReplicationTests
         await using var toLeader = await Connect(cluster, 1);
         await using var toFollower = await Connect(cluster, 2);
 
-        Assert.Equal(P.ErrorCode.NotLeaderOrFollower, await FetchErrorAsync(toFollower, currentLeaderEpoch: -1));
+        // Before version 11 a consumer's Fetch goes to the leader only; from 11 on (KIP-392) a follower serves it up to
+        // the high watermark it learnt from the leader, as Kafka's followers do.
+        Assert.Equal(P.ErrorCode.NotLeaderOrFollower, await FetchErrorAsync(toFollower, currentLeaderEpoch: -1, version: 10));
+        Assert.Equal(P.ErrorCode.None, await FetchErrorAsync(toFollower, currentLeaderEpoch: -1));
         Assert.Equal(P.ErrorCode.None, await FetchErrorAsync(toLeader, currentLeaderEpoch: 1));
         Assert.Equal(P.ErrorCode.FencedLeaderEpoch, await FetchErrorAsync(toLeader, currentLeaderEpoch: 0));
         Assert.Equal(P.ErrorCode.UnknownLeaderEpoch, await FetchErrorAsync(toLeader, currentLeaderEpoch: 2));
@@ -119,7 +122,7 @@ public sealed class ReplicationTests
     private static Task<BrokerClient> Connect(ReplicatedCluster cluster, int id) =>
         BrokerClient.ConnectAsync("127.0.0.1", cluster.Host(id).BoundEndPoint.Port, "test-client", CancellationToken.None);
 
-    private static async Task<P.ErrorCode> FetchErrorAsync(BrokerClient client, int currentLeaderEpoch)
+    private static async Task<P.ErrorCode> FetchErrorAsync(BrokerClient client, int currentLeaderEpoch, short version = 12)
     {
         var response = await client.SendAsync(
             new P.FetchRequest
@@ -129,7 +132,7 @@ public sealed class ReplicationTests
                 MaxBytes = 1 << 20,
                 Topics = [new P.FetchRequest.FetchTopic { Topic = Topic, Partitions = [new() { Partition = 0, FetchOffset = 0, CurrentLeaderEpoch = currentLeaderEpoch, PartitionMaxBytes = 1 << 20 }] }],
             },
-            12, P.FetchResponse.Read, CancellationToken.None);
+            version, P.FetchResponse.Read, CancellationToken.None);
         return (P.ErrorCode)Assert.Single(Assert.Single(response.Responses).Partitions).ErrorCode;
     }
 
