@@ -100,7 +100,7 @@ failover() { # failover <run number>: one kill on a fresh cluster; appends a lin
   metadata=$(kcat -b "$BOOTSTRAP" -L -t failover -m 3)
   leader=$(sed -n 's/.*partition 0, leader \([0-9]*\),.*/\1/p' <<< "$metadata")
   controller=$(sed -n 's/.*broker \([0-9]*\) at .*(controller).*/\1/p' <<< "$metadata")
-  leader_pid=$(awk -v id="$leader" '$1 == id { print $4 }' "$OUT/$run.out")
+  leader_pid=$(awk -v id="$leader" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "pid") col = i } $1 == id { print $col }' "$OUT/$run.out")
   kill_at=$(date -u +%s.%N)
   kill -KILL "$leader_pid"
   wait "$perf_pid" || echo "(run $1 reported delivery errors; see $OUT/$run.json)"
