@@ -50,7 +50,9 @@ public sealed class ProcessControlTests
         {
             foreach (var input in new[] { "a\nb\nc\n", "d\n" })
             {
-                var produce = await Kcat.RunWithInputAsync(input, "-b", server.BootstrapServers, "-P", "-t", "stored", "-p", "0");
+                // A long linger makes kcat send each input as one batch whatever the machine's speed: it reads stdin
+                // to the end and flushes on exit, long before the linger would.
+                var produce = await Kcat.RunWithInputAsync(input, "-b", server.BootstrapServers, "-P", "-t", "stored", "-p", "0", "-X", "linger.ms=5000");
                 Assert.Equal(0, produce.ExitCode);
             }
             await server.StopAsync();
