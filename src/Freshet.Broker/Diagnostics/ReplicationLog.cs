@@ -28,4 +28,10 @@ internal static partial class ReplicationLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Topic}-{Partition}: served client {ClientId} {Bytes} bytes from offset {FetchOffset} as a follower")]
     public static partial void ServedAsFollower(ILogger logger, string topic, int partition, string clientId, long fetchOffset, int bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Topic}-{Partition}: ISR is now [{Isr}] (leader epoch {LeaderEpoch}, partition epoch {PartitionEpoch})")]
+    public static partial void IsrChanged(ILogger logger, string topic, int partition, string isr, int leaderEpoch, int partitionEpoch);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Topic}-{Partition}: ISR change to [{Isr}] in leader epoch {LeaderEpoch}, partition epoch {PartitionEpoch} failed: {Error}; proposed again at the next check")]
+    public static partial void IsrChangeRefused(ILogger logger, string topic, int partition, string isr, int leaderEpoch, int partitionEpoch, string error);
 }

@@ -24,7 +24,12 @@ internal sealed partial class Partition
         return info;
     }
 
-    /// <summary>Truncates the log while following the leader of <paramref name="leaderEpoch"/>; false when that leadership is over.</summary>
+    /// <summary>
+    /// Truncates the log while following the leader of <paramref name="leaderEpoch"/>. An offset at or past the log
+    /// end removes no record but still drops epochs starting at the end: an epoch this broker assigned as a leader
+    /// that wrote nothing in it, which the new leader does not have and would report as diverging at every fetch.
+    /// True when records were removed; false when none were or that leadership is over.
+    /// </summary>
     public bool TruncateAsFollower(long offset, int leaderEpoch, bool fully)
     {
         lock (_gate)
@@ -36,12 +41,9 @@ internal sealed partial class Partition
             if (fully)
             {
                 Log.TruncateFullyAndStartAt(offset);
+                return true;
             }
-            else
-            {
-                Log.TruncateTo(offset);
-            }
-            return true;
+            return Log.TruncateTo(offset);
         }
     }
 

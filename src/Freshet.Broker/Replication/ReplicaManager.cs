@@ -22,7 +22,7 @@ internal sealed partial class ReplicaManager : IAsyncDisposable
     private readonly BrokerOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly AlterPartitionForwarder _alterPartition = new();
+    private readonly AlterPartitionForwarder _alterPartition;
     private readonly ITimer _isrExpiry;
     private IPartitionLeadershipListener[] _listeners = [];
     private IBrokerDirectory? _directory;
@@ -34,6 +34,7 @@ internal sealed partial class ReplicaManager : IAsyncDisposable
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _alterPartition = new AlterPartitionForwarder(_logger);
         var period = TimeSpan.FromMilliseconds(Math.Max(1, options.ReplicaLagTimeMaxMs / 2));
         _isrExpiry = _time.CreateTimer(_ => ShrinkIsrs(), null, period, period);
     }

@@ -32,20 +32,32 @@ internal static class ClusterTestSupport
         }
     }
 
-    /// <summary>Waits until every partition of the topic has a leader and all its replicas in sync.</summary>
-    public static Task WaitForFullIsrAsync(FreshetCluster cluster, string topic, int partitions, int replicas) =>
-        FreshetCluster.WaitUntilAsync(
-            () =>
-            {
-                for (var p = 0; p < partitions; p++)
+    /// <summary>
+    /// Waits until every partition of the topic has a leader and all its replicas in sync; on a timeout the message
+    /// carries each node's view of the partitions.
+    /// </summary>
+    public static async Task WaitForFullIsrAsync(FreshetCluster cluster, string topic, int partitions, int replicas)
+    {
+        try
+        {
+            await FreshetCluster.WaitUntilAsync(
+                () =>
                 {
-                    if (cluster.NodeLeading(topic, p) < 0 || cluster.InSyncReplicas(topic, p)?.Length != replicas)
-                        return false;
-                }
-                return true;
-            },
-            Deadline,
-            $"every partition of {topic} has a leader and {replicas} in-sync replicas");
+                    for (var p = 0; p < partitions; p++)
+                    {
+                        if (cluster.NodeLeading(topic, p) < 0 || cluster.InSyncReplicas(topic, p)?.Length != replicas)
+                            return false;
+                    }
+                    return true;
+                },
+                Deadline,
+                $"every partition of {topic} has a leader and {replicas} in-sync replicas");
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; as each node sees it:\n{await cluster.PartitionViewsAsync(topic)}", e);
+        }
+    }
 
     /// <summary>An idempotent acks=all producer that keeps retrying through failovers.</summary>
     public static ProducerConfig ReliableProducer(FreshetCluster cluster) => new()

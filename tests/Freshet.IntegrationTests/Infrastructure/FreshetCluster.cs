@@ -230,6 +230,38 @@ public sealed class FreshetCluster : IAsyncDisposable
     /// <summary>The in-sync replicas of a partition as the metadata says, or null when nobody answers.</summary>
     public int[]? InSyncReplicas(string topic, int partition) => PartitionMetadata(topic, partition)?.InSyncReplicas;
 
+    /// <summary>
+    /// Each running broker's own view of a topic's partitions (leader, leader epoch, ISR), asked of each node alone
+    /// over the wire: when a wait on the metadata fails, it shows which node saw what.
+    /// </summary>
+    public async Task<string> PartitionViewsAsync(string topic)
+    {
+        var views = new System.Text.StringBuilder();
+        for (var i = _controllers; i < _nodes.Length; i++)
+        {
+            if (_nodes[i] is not { HasExited: false } node)
+                continue;
+            views.Append(CultureInfo.InvariantCulture, $"node {i + 1}:");
+            try
+            {
+                using var connection = await RawConnection.ConnectAsync(node.BootstrapServers);
+                await connection.SendAsync(new MetadataRequest { Topics = [new MetadataRequest.MetadataRequestTopic { Name = topic }] }, 9);
+                var (_, metadata) = await connection.ReadResponseAsync<MetadataResponse>(ApiKey.Metadata, 9).WaitAsync(TimeSpan.FromSeconds(5));
+                foreach (var t in metadata.Topics)
+                {
+                    foreach (var p in t.Partitions.OrderBy(p => p.PartitionIndex))
+                        views.Append(CultureInfo.InvariantCulture, $" p{p.PartitionIndex} leader {p.LeaderId} epoch {p.LeaderEpoch} isr [{string.Join(',', p.IsrNodes)}];");
+                }
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                views.Append(" no answer (").Append(e.Message).Append(')');
+            }
+            views.AppendLine();
+        }
+        return views.ToString();
+    }
+
     /// <summary>The controller DescribeCluster names (in a combined cluster, the quorum's leader), or -1 when unknown.</summary>
     public async Task<int> ActiveControllerAsync()
     {
@@ -329,9 +361,23 @@ public sealed class FreshetCluster : IAsyncDisposable
                 continue;
             _nodes[i] = null;
             await node.KillAsync();
+            KeepOutput(i + 1, node.Output);
             await node.DisposeAsync();
         }
         _data.Dispose();
+    }
+
+    /// <summary>
+    /// Writes a node's output, restarts included, to the directory FRESHET_CLUSTER_LOGS names, if any: the way to read
+    /// what each node logged when a cluster test fails.
+    /// </summary>
+    private void KeepOutput(int nodeId, string output)
+    {
+        var directory = Environment.GetEnvironmentVariable("FRESHET_CLUSTER_LOGS");
+        if (string.IsNullOrEmpty(directory))
+            return;
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, $"{Path.GetFileName(_data.Path)}-node-{nodeId}.log"), output);
     }
 
     private PartitionMetadata? PartitionMetadata(string topic, int partition)

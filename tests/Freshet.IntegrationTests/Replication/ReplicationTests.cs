@@ -174,4 +174,40 @@ public sealed class ReplicationTests
         Assert.Equal(cluster.SegmentBytes(2), cluster.SegmentBytes(3));
         Assert.Equal(2, oldLeader.Log.LatestEpoch);
     }
+
+    [Fact]
+    public async Task A_follower_drops_an_epoch_it_started_as_leader_without_writing_and_rejoins_the_isr()
+    {
+        await using var cluster = await ReplicatedCluster.StartAsync(3, Settings);
+        await cluster.CreateTopicAsync(leader: 1);
+        using (var producer = new ProducerBuilder<Null, string>(cluster.Producer(1)).Build())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await producer.ProduceAsync(Topic, new Message<Null, string> { Value = "shared-" + i });
+            }
+        }
+        await EventuallyAsync(() => cluster.PartitionOn(2).Log.LogEndOffset == 5 && cluster.PartitionOn(3).Log.LogEndOffset == 5, "both followers have the records");
+
+        // Broker 1 alone hears that it leads epoch 2: it starts the epoch at offset 5 and writes nothing in it,
+        // as a restarted broker does while it replays a metadata log that has moved on.
+        cluster.Elect(1, [1, 2, 3], [1]);
+        var broker1 = cluster.PartitionOn(1);
+        Assert.Equal(2, broker1.Log.LatestEpoch);
+
+        // Broker 2 leads epoch 3, which starts at offset 5 too; it never had epoch 2, so broker 1's fetches diverge
+        // at epoch 2 until broker 1 drops that empty epoch.
+        cluster.Elect(2, [2, 3], [1, 2, 3]);
+        using (var producer = new ProducerBuilder<Null, string>(cluster.Producer(2)).Build())
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await producer.ProduceAsync(Topic, new Message<Null, string> { Value = "epoch-3-" + i });
+            }
+        }
+
+        await EventuallyAsync(() => broker1.Log.LogEndOffset == 9 && cluster.State.Isr.Contains(1), "broker 1 catches up and rejoins the ISR");
+        Assert.Equal(3, broker1.Log.LatestEpoch);
+        Assert.Equal(cluster.SegmentBytes(2), cluster.SegmentBytes(1));
+    }
 }

@@ -136,10 +136,6 @@ internal sealed partial class ReplicaFetcher
     {
         var partition = fetched.Partition;
         var before = partition.Log.LogEndOffset;
-        if (!fully && offset >= before)
-        {
-            return;
-        }
         try
         {
             if (partition.TruncateAsFollower(offset, fetched.LeaderEpoch, fully))
