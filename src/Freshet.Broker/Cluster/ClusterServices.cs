@@ -89,6 +89,7 @@ internal sealed class ClusterServices : IAsyncDisposable
         {
             return CreateBrokerOnly(options, node, catalog, replicas, logger);
         }
+        quorumOptions.ClientListener = new ControllerListener(node.NodeId, node.Host, node.Port);
         var quorum = await ControllerQuorum.StartAsync(quorumOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         QuorumController? controller = null;
         var handedOver = false;

@@ -1,4 +1,6 @@
+using Freshet.Broker.Coordination;
 using Freshet.Protocol.Messages;
+using Freshet.Storage;
 
 namespace Freshet.Broker.Groups;
 
@@ -74,40 +76,67 @@ internal sealed partial class GroupCoordinator
         return ErrorCode.None;
     }
 
-    /// <summary>Deletes an empty group: tombstones for its offsets and its metadata, then Dead.</summary>
-    public ErrorCode DeleteGroup(string groupId)
+    /// <summary>
+    /// Deletes an empty group: tombstones for its offsets and its metadata, then Dead, once every in-sync replica has
+    /// the tombstones; a write that fails leaves the group as it was.
+    /// </summary>
+    public ValueTask<ErrorCode> DeleteGroupAsync(string groupId)
     {
         if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return status;
+            return ValueTask.FromResult(status);
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {
-            return ErrorCode.GroupIdNotFound;
+            return ValueTask.FromResult(ErrorCode.GroupIdNotFound);
         }
-        var now = Now;
-        lock (group)
+        var deleting = new List<TopicPartition>();
+        return DurableChange.ApplyAsync(
+            group,
+            () =>
+            {
+                if (group.State == GroupState.Dead)
+                {
+                    return Appended<ErrorCode>.Refused(ErrorCode.GroupIdNotFound);
+                }
+                if (group.State != GroupState.Empty)
+                {
+                    return Appended<ErrorCode>.Refused(ErrorCode.NonEmptyGroup);
+                }
+                var tombstones = new List<(byte[] Key, byte[]? Value)>(group.Offsets.Count + 1);
+                foreach (var partition in group.Offsets.Keys)
+                {
+                    tombstones.Add((GroupRecords.OffsetKey(groupId, partition), null));
+                    deleting.Add(partition);
+                }
+                tombstones.Add((GroupRecords.GroupKey(groupId), null));
+                return Appended<ErrorCode>.Written(Store(group, tombstones, Now));
+            },
+            (write, outcome) =>
+            {
+                if (outcome != ErrorCode.None)
+                {
+                    return outcome;
+                }
+                RemoveOffsets(group, deleting, write.LogOffset);
+                RemoveIfEmpty(group);
+                Diagnostics.GroupLog.GroupDeleted(_logger, groupId);
+                return ErrorCode.None;
+            });
+    }
+
+    /// <summary>
+    /// A group whose tombstone is durable goes Dead unless it came back to life while the tombstone was on its way (a
+    /// member joined, or an offset was committed after it): then it lives on, as it would when the log is read again.
+    /// Caller holds the lock.
+    /// </summary>
+    private void RemoveIfEmpty(Group group)
+    {
+        if (group.State != GroupState.Empty || group.MemberCount > 0 || group.Offsets.Count > 0)
         {
-            if (group.State == GroupState.Dead)
-            {
-                return ErrorCode.GroupIdNotFound;
-            }
-            if (group.State != GroupState.Empty)
-            {
-                return ErrorCode.NonEmptyGroup;
-            }
-            var tombstones = group.Offsets.Keys.Select(tp => (GroupRecords.OffsetKey(groupId, tp), (byte[]?)null)).ToList();
-            tombstones.Add((GroupRecords.GroupKey(groupId), null));
-            var stored = Store(group, tombstones, now).Error;
-            if (stored != ErrorCode.None)
-            {
-                return stored;
-            }
-            group.Offsets.Clear();
-            group.TransitionTo(GroupState.Dead, now);
-            Forget(group);
+            return;
         }
-        Diagnostics.GroupLog.GroupDeleted(_logger, groupId);
-        return ErrorCode.None;
+        group.TransitionTo(GroupState.Dead, Now);
+        Forget(group);
     }
 }

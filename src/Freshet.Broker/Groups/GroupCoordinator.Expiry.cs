@@ -1,3 +1,7 @@
+using Freshet.Broker.Coordination;
+using Freshet.Protocol.Messages;
+using Freshet.Storage;
+
 namespace Freshet.Broker.Groups;
 
 /// <summary>
@@ -61,46 +65,72 @@ internal sealed partial class GroupCoordinator
     /// <summary>
     /// Kafka's offsets.retention.minutes: once a group is empty, an offset expires that long after
     /// its commit (Kafka counts from when the group became empty when that is later). A group
-    /// left with neither members nor offsets is removed.
+    /// left with neither members nor offsets is removed. Both happen once every in-sync replica has the tombstones;
+    /// a write that fails leaves the group as it was, to be tried again at the next check.
     /// </summary>
     private void ExpireOffsets(DateTimeOffset now)
     {
+        List<Task>? replicating = null;
         foreach (var group in _groups.Values)
         {
-            lock (group)
+            var write = ExpireOffsetsAsync(group, now);
+            if (!write.IsCompletedSuccessfully)
+            {
+                (replicating ??= []).Add(write.AsTask());
+            }
+        }
+        RetentionWrites = replicating is null ? Task.CompletedTask : Task.WhenAll(replicating);
+    }
+
+    /// <summary>The tombstones of the last retention check still on their way to the in-sync replicas, adopted once done.</summary>
+    internal Task RetentionWrites { get; private set; } = Task.CompletedTask;
+
+    private ValueTask<ErrorCode> ExpireOffsetsAsync(Group group, DateTimeOffset now)
+    {
+        var expired = new List<TopicPartition>();
+        var removesGroup = false;
+        return DurableChange.ApplyAsync(
+            group,
+            () =>
             {
                 if (group.State != GroupState.Empty)
                 {
-                    continue;
+                    return Appended<ErrorCode>.Refused(ErrorCode.None);
                 }
                 var emptySince = group.StateChangedAt.ToUnixTimeMilliseconds();
                 var cutoff = (now - _options.OffsetsRetention).ToUnixTimeMilliseconds();
-                var expired = group.Offsets
-                    .Where(o => Math.Max(o.Value.CommitTimestamp, emptySince) <= cutoff)
-                    .Select(o => o.Key)
-                    .ToList();
+                var tombstones = new List<(byte[] Key, byte[]? Value)>();
+                foreach (var (partition, offset) in group.Offsets)
+                {
+                    if (Math.Max(offset.CommitTimestamp, emptySince) <= cutoff)
+                    {
+                        tombstones.Add((GroupRecords.OffsetKey(group.GroupId, partition), null));
+                        expired.Add(partition);
+                    }
+                }
+                removesGroup = expired.Count == group.Offsets.Count && group.MemberCount == 0 && group.PendingTransactionalOffsets.Count == 0;
+                if (removesGroup)
+                {
+                    tombstones.Add((GroupRecords.GroupKey(group.GroupId), null));
+                }
+                return tombstones.Count == 0 ? Appended<ErrorCode>.Refused(ErrorCode.None) : Appended<ErrorCode>.Written(Store(group, tombstones, now));
+            },
+            (write, outcome) =>
+            {
+                if (outcome != ErrorCode.None)
+                {
+                    return outcome;
+                }
+                RemoveOffsets(group, expired, write.LogOffset);
                 if (expired.Count > 0)
                 {
-                    var tombstones = expired.Select(tp => (GroupRecords.OffsetKey(group.GroupId, tp), (byte[]?)null)).ToList();
-                    if (Store(group, tombstones, now).Error != Protocol.Messages.ErrorCode.None)
-                    {
-                        continue;
-                    }
-                    foreach (var tp in expired)
-                    {
-                        group.Offsets.Remove(tp);
-                    }
                     Diagnostics.GroupLog.OffsetsExpired(_logger, group.GroupId, expired.Count);
                 }
-                if (group.Offsets.Count == 0 && group.MemberCount == 0 && group.PendingTransactionalOffsets.Count == 0)
+                if (removesGroup && group.PendingTransactionalOffsets.Count == 0)
                 {
-                    if (Store(group, [(GroupRecords.GroupKey(group.GroupId), null)], now).Error == Protocol.Messages.ErrorCode.None)
-                    {
-                        group.TransitionTo(GroupState.Dead, now);
-                        Forget(group);
-                    }
+                    RemoveIfEmpty(group);
                 }
-            }
-        }
+                return ErrorCode.None;
+            });
     }
 }

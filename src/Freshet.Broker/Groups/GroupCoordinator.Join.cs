@@ -1,3 +1,4 @@
+using Freshet.Broker.Coordination;
 using Freshet.Protocol.Messages;
 
 namespace Freshet.Broker.Groups;
@@ -82,27 +83,50 @@ internal sealed partial class GroupCoordinator
         var oldMemberId = member.MemberId;
         member.CompleteJoin(JoinError(ErrorCode.FencedInstanceId, oldMemberId));
         member.CompleteSync(new SyncGroupResponse { ErrorCode = (short)ErrorCode.FencedInstanceId });
-        group.ReplaceStaticMember(member, newMemberId);
-        UpdateMember(member, call, now);
         var unchanged = call.ProtocolType == member.ProtocolType && member.HasSameProtocols(call.Protocols);
         if (group.State == GroupState.Stable && unchanged)
         {
-            var isLeader = group.IsLeader(newMemberId);
+            var isLeader = group.IsLeader(oldMemberId);
             if (!isLeader || call.SupportsSkipAssignment)
             {
-                var stored = StoreGroupMetadata(group, now).Error;
-                if (stored != ErrorCode.None)
-                {
-                    group.ReplaceStaticMember(member, oldMemberId);
-                    return Task.FromResult(JoinError(stored, ""));
-                }
-                Diagnostics.GroupLog.StaticMemberReplaced(_logger, group.GroupId, call.GroupInstanceId!, oldMemberId, newMemberId);
-                return Task.FromResult(CurrentJoinResponse(group, newMemberId, withMembers: isLeader, skipAssignment: isLeader));
+                return ReplaceStaticMemberAsync(group, member, newMemberId, call, now, isLeader).AsTask();
             }
         }
+        group.ReplaceStaticMember(member, newMemberId);
+        UpdateMember(member, call, now);
         member.Protocols = call.Protocols;
         member.ProtocolType = call.ProtocolType;
         return AwaitJoin(group, member, now, $"static member {call.GroupInstanceId} rejoined");
+    }
+
+    /// <summary>
+    /// The static member takes its place under the new id in the group's metadata, answered once every in-sync replica
+    /// has it; a write that fails puts the old id back (if the member is still there), as Kafka does, and the client
+    /// gets the error. Caller holds the lock.
+    /// </summary>
+    private ValueTask<JoinGroupResponse> ReplaceStaticMemberAsync(Group group, GroupMember member, string newMemberId, JoinGroupCall call, DateTimeOffset now, bool isLeader)
+    {
+        var oldMemberId = member.MemberId;
+        var (clientId, clientHost, sessionTimeoutMs, rebalanceTimeoutMs) = (member.ClientId, member.ClientHost, member.SessionTimeoutMs, member.RebalanceTimeoutMs);
+        group.ReplaceStaticMember(member, newMemberId);
+        UpdateMember(member, call, now);
+        return DurableChange.ApplyAsync(
+            group,
+            () => Appended<JoinGroupResponse>.Written(StoreGroupMetadata(group, now)),
+            (_, stored) =>
+            {
+                if (stored != ErrorCode.None)
+                {
+                    if (group.TryGet(newMemberId, out var current) && ReferenceEquals(current, member))
+                    {
+                        group.ReplaceStaticMember(member, oldMemberId);
+                        (member.ClientId, member.ClientHost, member.SessionTimeoutMs, member.RebalanceTimeoutMs) = (clientId, clientHost, sessionTimeoutMs, rebalanceTimeoutMs);
+                    }
+                    return JoinError(stored, "");
+                }
+                Diagnostics.GroupLog.StaticMemberReplaced(_logger, group.GroupId, call.GroupInstanceId!, oldMemberId, newMemberId);
+                return CurrentJoinResponse(group, newMemberId, withMembers: isLeader, skipAssignment: isLeader);
+            });
     }
 
     private Task<JoinGroupResponse> AddMemberAndRebalance(Group group, string memberId, JoinGroupCall call, DateTimeOffset now)

@@ -1,4 +1,5 @@
 using System.Text;
+using Freshet.Broker.Coordination;
 using Freshet.Broker.Topics;
 using Freshet.Protocol.Messages;
 using Freshet.Protocol.Primitives;
@@ -16,7 +17,7 @@ internal sealed partial class GroupCoordinator
     /// OffsetCommit: the offsets are written to the group's __consumer_offsets partition and become the committed ones,
     /// and the answer is sent, once every in-sync replica has them; a write that fails leaves them as they were.
     /// </summary>
-    public async ValueTask<IReadOnlyList<ErrorCode>> CommitAsync(
+    public ValueTask<IReadOnlyList<ErrorCode>> CommitAsync(
         string groupId, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries)
     {
         var errors = new ErrorCode[entries.Count];
@@ -24,33 +25,25 @@ internal sealed partial class GroupCoordinator
         if (groupError != ErrorCode.None || group is null)
         {
             Array.Fill(errors, groupError);
-            return errors;
+            return ValueTask.FromResult<IReadOnlyList<ErrorCode>>(errors);
         }
         var now = Now;
-        InternalWrite write;
-        List<(TopicPartition Partition, CommittedOffset Offset)> committed;
-        lock (group)
-        {
-            // Checked again under the lock: the group may have moved on since.
-            groupError = CommitCheck(group, generationId, memberId, groupInstanceId, now);
-            if (groupError != ErrorCode.None)
+        List<(TopicPartition Partition, CommittedOffset Offset)> committed = [];
+        return DurableChange.ApplyAsync<IReadOnlyList<ErrorCode>>(
+            group,
+            () =>
             {
-                Array.Fill(errors, groupError);
-                return errors;
-            }
-            (var records, committed) = OffsetRecords(groupId, entries, now.ToUnixTimeMilliseconds(), errors);
-            write = Store(group, records, now);
-            if (write.TryGetOutcome(out var outcome))
-            {
-                // One replica: durable already, adopted without leaving the lock.
-                return Adopt(group, write, outcome, committed, errors);
-            }
-        }
-        var durable = await write.DurableAsync().ConfigureAwait(false);
-        lock (group)
-        {
-            return Adopt(group, write, durable, committed, errors);
-        }
+                // Checked again under the lock: the group may have moved on since.
+                groupError = CommitCheck(group, generationId, memberId, groupInstanceId, now);
+                if (groupError != ErrorCode.None)
+                {
+                    Array.Fill(errors, groupError);
+                    return Appended<IReadOnlyList<ErrorCode>>.Refused(errors);
+                }
+                (var records, committed) = OffsetRecords(groupId, entries, now.ToUnixTimeMilliseconds(), errors);
+                return Appended<IReadOnlyList<ErrorCode>>.Written(Store(group, records, now));
+            },
+            (write, outcome) => Adopt(group, write, outcome, committed, errors));
     }
 
     /// <summary>
@@ -205,61 +198,82 @@ internal sealed partial class GroupCoordinator
     }
 
     /// <summary>
-    /// OffsetDelete: only for partitions of topics no member is subscribed to; a group that
-    /// is not a consumer group must be empty.
+    /// OffsetDelete: only for partitions of topics no member is subscribed to; a group that is not a consumer group must
+    /// be empty. The offsets are gone, and the answer is sent, once every in-sync replica has their tombstones; a write
+    /// that fails leaves them as they were. Gives the group's error and each partition's.
     /// </summary>
-    public ErrorCode DeleteOffsets(string groupId, IReadOnlyList<TopicPartition> partitions, out ErrorCode[] errors)
+    public ValueTask<(ErrorCode Group, ErrorCode[] Partitions)> DeleteOffsetsAsync(string groupId, IReadOnlyList<TopicPartition> partitions)
     {
-        errors = new ErrorCode[partitions.Count];
+        var errors = new ErrorCode[partitions.Count];
         if (CoordinatorStatus(groupId) is var status and not ErrorCode.None)
         {
-            return status;
+            return ValueTask.FromResult((status, errors));
         }
         if (!_groups.TryGetValue(groupId, out var group))
         {
-            return ErrorCode.GroupIdNotFound;
+            return ValueTask.FromResult((ErrorCode.GroupIdNotFound, errors));
         }
         var now = Now;
-        lock (group)
+        var deleting = new List<TopicPartition>();
+        return DurableChange.ApplyAsync<(ErrorCode, ErrorCode[])>(
+            group,
+            () =>
+            {
+                if (group.State == GroupState.Dead)
+                {
+                    return Appended<(ErrorCode, ErrorCode[])>.Refused((ErrorCode.GroupIdNotFound, errors));
+                }
+                HashSet<string> subscribed = [];
+                if (group.MemberCount > 0)
+                {
+                    if (group.ProtocolType != "consumer")
+                    {
+                        return Appended<(ErrorCode, ErrorCode[])>.Refused((ErrorCode.NonEmptyGroup, errors));
+                    }
+                    subscribed = SubscribedTopics(group);
+                }
+                var tombstones = new List<(byte[] Key, byte[]? Value)>();
+                for (var i = 0; i < partitions.Count; i++)
+                {
+                    if (subscribed.Contains(partitions[i].Topic))
+                    {
+                        errors[i] = ErrorCode.GroupSubscribedToTopic;
+                    }
+                    else if (group.Offsets.ContainsKey(partitions[i]))
+                    {
+                        tombstones.Add((GroupRecords.OffsetKey(groupId, partitions[i]), null));
+                        deleting.Add(partitions[i]);
+                    }
+                }
+                return Appended<(ErrorCode, ErrorCode[])>.Written(Store(group, tombstones, now));
+            },
+            (write, outcome) =>
+            {
+                if (outcome != ErrorCode.None)
+                {
+                    return (outcome, errors);
+                }
+                RemoveOffsets(group, deleting, write.LogOffset);
+                return (ErrorCode.None, errors);
+            });
+    }
+
+    /// <summary>
+    /// Drops offsets whose tombstones are durable at <paramref name="tombstonesAt"/>; a commit written after them stays,
+    /// as it would when the log is read again, and one written before them that becomes durable later is not adopted.
+    /// Caller holds the lock.
+    /// </summary>
+    private static void RemoveOffsets(Group group, List<TopicPartition> partitions, long tombstonesAt)
+    {
+        foreach (var partition in partitions)
         {
-            if (group.State == GroupState.Dead)
+            if (group.OffsetLogPositions.TryGetValue(partition, out var position) && position > tombstonesAt)
             {
-                return ErrorCode.GroupIdNotFound;
+                continue;
             }
-            HashSet<string> subscribed = [];
-            if (group.MemberCount > 0)
-            {
-                if (group.ProtocolType != "consumer")
-                {
-                    return ErrorCode.NonEmptyGroup;
-                }
-                subscribed = SubscribedTopics(group);
-            }
-            var tombstones = new List<(byte[] Key, byte[]? Value)>();
-            var deleting = new List<TopicPartition>();
-            for (var i = 0; i < partitions.Count; i++)
-            {
-                if (subscribed.Contains(partitions[i].Topic))
-                {
-                    errors[i] = ErrorCode.GroupSubscribedToTopic;
-                }
-                else if (group.Offsets.ContainsKey(partitions[i]))
-                {
-                    tombstones.Add((GroupRecords.OffsetKey(groupId, partitions[i]), null));
-                    deleting.Add(partitions[i]);
-                }
-            }
-            var stored = Store(group, tombstones, now).Error;
-            if (stored != ErrorCode.None)
-            {
-                return stored;
-            }
-            foreach (var partition in deleting)
-            {
-                group.Offsets.Remove(partition);
-            }
+            group.Offsets.Remove(partition);
+            group.OffsetLogPositions[partition] = tombstonesAt;
         }
-        return ErrorCode.None;
     }
 
     /// <summary>The topics in the members' consumer-protocol subscriptions.</summary>

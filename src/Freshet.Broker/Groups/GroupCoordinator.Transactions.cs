@@ -1,4 +1,4 @@
-using Freshet.Broker.Topics;
+using Freshet.Broker.Coordination;
 using Freshet.Protocol.Messages;
 using Freshet.Storage;
 
@@ -15,7 +15,7 @@ internal sealed partial class GroupCoordinator
     /// TxnOffsetCommit: the offsets are written as the producer's transactional batch and held pending, answered once
     /// every in-sync replica has them; a write that fails holds nothing.
     /// </summary>
-    public async ValueTask<IReadOnlyList<ErrorCode>> CommitTransactionalAsync(
+    public ValueTask<IReadOnlyList<ErrorCode>> CommitTransactionalAsync(
         string groupId, long producerId, short producerEpoch, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries)
     {
         var errors = new ErrorCode[entries.Count];
@@ -23,32 +23,24 @@ internal sealed partial class GroupCoordinator
         if (groupError != ErrorCode.None || group is null)
         {
             Array.Fill(errors, groupError);
-            return errors;
+            return ValueTask.FromResult<IReadOnlyList<ErrorCode>>(errors);
         }
-        var now = Now;
-        InternalWrite write;
-        List<(TopicPartition Partition, CommittedOffset Offset)> pending;
-        lock (group)
-        {
-            groupError = TxnCommitCheck(group, generationId, memberId, groupInstanceId);
-            if (groupError != ErrorCode.None)
+        var timestamp = Now.ToUnixTimeMilliseconds();
+        List<(TopicPartition Partition, CommittedOffset Offset)> pending = [];
+        return DurableChange.ApplyAsync<IReadOnlyList<ErrorCode>>(
+            group,
+            () =>
             {
-                Array.Fill(errors, groupError);
-                return errors;
-            }
-            var timestamp = now.ToUnixTimeMilliseconds();
-            (var records, pending) = OffsetRecords(groupId, entries, timestamp, errors);
-            write = _store.AppendTransactional(groupId, records, timestamp, producerId, producerEpoch);
-            if (write.TryGetOutcome(out var outcome))
-            {
-                return HoldPending(group, producerId, outcome, pending, errors);
-            }
-        }
-        var durable = await write.DurableAsync().ConfigureAwait(false);
-        lock (group)
-        {
-            return HoldPending(group, producerId, durable, pending, errors);
-        }
+                groupError = TxnCommitCheck(group, generationId, memberId, groupInstanceId);
+                if (groupError != ErrorCode.None)
+                {
+                    Array.Fill(errors, groupError);
+                    return Appended<IReadOnlyList<ErrorCode>>.Refused(errors);
+                }
+                (var records, pending) = OffsetRecords(groupId, entries, timestamp, errors);
+                return Appended<IReadOnlyList<ErrorCode>>.Written(_store.AppendTransactional(groupId, records, timestamp, producerId, producerEpoch));
+            },
+            (_, outcome) => HoldPending(group, producerId, outcome, pending, errors));
     }
 
     /// <summary>Holds durable transactional offsets until the transaction's marker. Caller holds the lock.</summary>

@@ -8,28 +8,19 @@ namespace Freshet.Broker.Handlers;
 /// <summary>DescribeCluster (what the admin client's describeCluster uses): the live brokers and the active controller.</summary>
 internal sealed class DescribeClusterHandler(BrokerNode node, Func<int> controllerId, TopicCatalog catalog) : ApiHandler<DescribeClusterRequest>
 {
-    // EndpointType 1 asks for brokers; 2 (controllers, KIP-919) is for clients of a controller listener.
-    private const sbyte BrokersEndpointType = 1;
-
     public override ApiKey Key => ApiKey.DescribeCluster;
 
     protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, DescribeClusterRequest request)
     {
-        if (request.EndpointType != BrokersEndpointType)
+        if (DescribeClusterEndpoints.Refusal(request, DescribeClusterEndpoints.Brokers, node.ClusterId) is { } refused)
         {
-            return ValueTask.FromResult<IResponseMessage?>(new DescribeClusterResponse
-            {
-                ErrorCode = (short)ErrorCode.UnsupportedEndpointType,
-                ErrorMessage = "This listener describes brokers (endpoint type 1).",
-                EndpointType = request.EndpointType,
-                ClusterId = node.ClusterId,
-            });
+            return ValueTask.FromResult<IResponseMessage?>(refused);
         }
         var response = new DescribeClusterResponse
         {
             ClusterId = node.ClusterId,
             ControllerId = controllerId(),
-            EndpointType = BrokersEndpointType,
+            EndpointType = DescribeClusterEndpoints.Brokers,
         };
         foreach (var broker in catalog.Image.Brokers.Values)
         {

@@ -10,10 +10,10 @@ internal sealed class OffsetDeleteHandler(GroupCoordinator coordinator) : ApiHan
 {
     public override ApiKey Key => ApiKey.OffsetDelete;
 
-    protected override ValueTask<IResponseMessage?> HandleAsync(RequestContext context, OffsetDeleteRequest request)
+    protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, OffsetDeleteRequest request)
     {
         var partitions = request.Topics.SelectMany(t => t.Partitions.Select(p => new TopicPartition(t.Name, p.PartitionIndex))).ToList();
-        var groupError = coordinator.DeleteOffsets(request.GroupId, partitions, out var errors);
+        var (groupError, errors) = await coordinator.DeleteOffsetsAsync(request.GroupId, partitions).ConfigureAwait(false);
         var response = new OffsetDeleteResponse { ErrorCode = (short)groupError };
         if (groupError == ErrorCode.None)
         {
@@ -32,6 +32,6 @@ internal sealed class OffsetDeleteHandler(GroupCoordinator coordinator) : ApiHan
                 response.Topics.Add(topicResponse);
             }
         }
-        return ValueTask.FromResult<IResponseMessage?>(response);
+        return response;
     }
 }

@@ -9,7 +9,9 @@ namespace Freshet.Broker.Hosting;
 /// <summary>
 /// What a dedicated controller (process.roles=controller) serves on its PLAINTEXT listener: the requests brokers send
 /// the active controller, the admin requests they forward to it, and the metadata log (Fetch and FetchSnapshot on
-/// <c>__cluster_metadata-0</c>) that broker-only nodes follow. No partitions, no coordinators.
+/// <c>__cluster_metadata-0</c>) that broker-only nodes follow, and DescribeCluster for the controllers (KIP-919). No
+/// partitions, no coordinators, no Metadata: as on Kafka's controller listener, a broker-only request such as Metadata
+/// closes the connection.
 /// </summary>
 internal static class ControllerNodeHandlers
 {
@@ -22,6 +24,7 @@ internal static class ControllerNodeHandlers
         registry = new HandlerRegistry(
         [
             new ApiVersionsHandler(() => registry!),
+            new ControllerDescribeClusterHandler(node, quorum),
             new MetadataLogFetchHandler(quorum),
             new FetchSnapshotHandler(quorum, node.ClusterId),
             new CreateTopicsHandler(admin, options),

@@ -4,9 +4,9 @@ using Freshet.Protocol.Messages;
 namespace Freshet.Broker.Transactions;
 
 /// <summary>
-/// transactional.id.expiration.ms: an id with no open transaction and no update for that long goes Dead, its
-/// tombstone is written (compaction then drops its records) and it is forgotten; its next InitProducerId starts
-/// afresh with a new producer id.
+/// transactional.id.expiration.ms: an id with no open transaction and no update for that long goes Dead once its
+/// tombstone is on every in-sync replica (compaction then drops its records) and it is forgotten; its next
+/// InitProducerId starts afresh with a new producer id.
 /// </summary>
 internal sealed partial class TransactionCoordinator
 {
@@ -21,15 +21,16 @@ internal sealed partial class TransactionCoordinator
                 {
                     continue;
                 }
-                var previous = txn.State;
-                txn.State = TransactionState.Dead;
-                if (_log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), null, nowMs).Error != ErrorCode.None)
+                // Pending Dead, as Kafka's prepareDead: the id takes no other change until the tombstone is durable,
+                // and is forgotten only then; a tombstone that fails leaves it as it was, to expire at a later check.
+                _ = Persist(txn, txn.Current with { State = TransactionState.Dead, LastUpdateTimestampMs = nowMs }, outcome =>
                 {
-                    txn.State = previous;
-                    continue;
-                }
-                _transactions.TryRemove(new KeyValuePair<string, TransactionMetadata>(txn.TransactionalId, txn));
-                TransactionLog.Expired(_logger, txn.TransactionalId, txn.ProducerId);
+                    if (outcome == ErrorCode.None)
+                    {
+                        _transactions.TryRemove(new KeyValuePair<string, TransactionMetadata>(txn.TransactionalId, txn));
+                        TransactionLog.Expired(_logger, txn.TransactionalId, txn.ProducerId);
+                    }
+                });
             }
         }
     }

@@ -82,7 +82,7 @@ internal sealed partial class TransactionCoordinator : IAsyncDisposable
     /// Writes the next state of the id to the log. It is adopted, and <paramref name="onOutcome"/> runs under the id's
     /// lock, once every in-sync replica has it: at once with one replica, otherwise when the high watermark passes it.
     /// Meanwhile the write is pending and the id takes no other change (CONCURRENT_TRANSACTIONS), as in Kafka; a write
-    /// that fails leaves the state as it was. <paramref name="onOutcome"/> runs exactly once. Caller holds the lock.
+    /// that fails leaves the state as it was. A Dead state is written as the id's tombstone. <paramref name="onOutcome"/> runs exactly once. Caller holds the lock.
     /// </summary>
     private Task<ErrorCode> Persist(TransactionMetadata txn, TransactionSnapshot next, Action<ErrorCode>? onOutcome = null)
     {
@@ -98,7 +98,9 @@ internal sealed partial class TransactionCoordinator : IAsyncDisposable
         }
         else
         {
-            var write = _log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), TransactionRecords.Value(next), next.LastUpdateTimestampMs);
+            // Dead is never logged as a state: it is the id's tombstone.
+            var value = next.State == TransactionState.Dead ? null : TransactionRecords.Value(next);
+            var write = _log.Append(txn.TransactionalId, TransactionRecords.Key(txn.TransactionalId), value, next.LastUpdateTimestampMs);
             if (!write.TryGetOutcome(out var outcome))
             {
                 txn.PendingWrite = next;

@@ -21,6 +21,7 @@ public sealed class ControllerQuorum : IMetadataSource, IAsyncDisposable
     private readonly MetadataStateMachine _stateMachine;
     private readonly WriteAheadLog _log;
     private readonly RaftCluster _cluster;
+    private readonly ControllerListeners _listeners;
     private int _stopped;
 
     private ControllerQuorum(ControllerQuorumOptions options, MetadataStateMachine stateMachine, WriteAheadLog log, RaftCluster cluster)
@@ -32,6 +33,7 @@ public sealed class ControllerQuorum : IMetadataSource, IAsyncDisposable
         LogReader = new MetadataLogReader(stateMachine.Feed, stateMachine.Entries);
         foreach (var voter in options.Voters)
             _idsByEndPoint[voter.ResolveEndPoint()] = voter.Id;
+        _listeners = new ControllerListeners(cluster, _idsByEndPoint, TimeSpan.FromMilliseconds(options.RequestTimeoutMs));
     }
 
     public int NodeId => _options.NodeId;
@@ -52,6 +54,9 @@ public sealed class ControllerQuorum : IMetadataSource, IAsyncDisposable
 
     /// <summary>The node id of the active controller, or null while there is none.</summary>
     public int? LeaderId => _cluster.Leader?.EndPoint is { } endPoint && _idsByEndPoint.TryGetValue(endPoint, out var id) ? id : null;
+
+    /// <summary>The Kafka-protocol listeners of the voters known so far (<see cref="ControllerQuorumOptions.ClientListener"/>), by node id.</summary>
+    public Task<IReadOnlyList<ControllerListener>> ControllerListenersAsync(CancellationToken token = default) => _listeners.DescribeAsync(token);
 
     public static async Task<ControllerQuorum> StartAsync(ControllerQuorumOptions options, ILoggerFactory? loggerFactory = null, CancellationToken token = default)
     {
@@ -81,6 +86,9 @@ public sealed class ControllerQuorum : IMetadataSource, IAsyncDisposable
             LoggerFactory = loggerFactory,
             ConfigurationStorage = storage,
         };
+
+        if (options.ClientListener is { } listener)
+            configuration.Metadata[ControllerListeners.MetadataKey] = ControllerListeners.Format(listener.Host, listener.Port);
 
         var cluster = new RaftCluster(configuration) { AuditTrail = log };
         var quorum = new ControllerQuorum(options, stateMachine, log, cluster);

@@ -17,6 +17,12 @@ public sealed class ControllerQuorumOptions
     /// <summary>Kafka's <c>controller.quorum.request.timeout.ms</c> (default 2000).</summary>
     public int RequestTimeoutMs { get; init; } = 2000;
 
+    /// <summary>
+    /// Where clients and brokers reach this controller over the Kafka protocol, published to the other voters; set
+    /// once the listener is bound, before the quorum starts. Null: not published.
+    /// </summary>
+    public ControllerListener? ClientListener { get; set; }
+
     /// <summary>Log entries applied between two snapshots of the image.</summary>
     public int SnapshotEveryEntries { get; init; } = 1000;
 

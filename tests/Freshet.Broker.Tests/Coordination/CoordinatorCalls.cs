@@ -18,6 +18,15 @@ internal static class CoordinatorCalls
         this GroupCoordinator coordinator, string groupId, long producerId, short producerEpoch, int generationId, string memberId, string? groupInstanceId, IReadOnlyList<OffsetCommitEntry> entries) =>
         Now(coordinator.CommitTransactionalAsync(groupId, producerId, producerEpoch, generationId, memberId, groupInstanceId, entries).AsTask());
 
+    public static ErrorCode DeleteGroup(this GroupCoordinator coordinator, string groupId) =>
+        Now(coordinator.DeleteGroupAsync(groupId).AsTask());
+
+    public static ErrorCode DeleteOffsets(this GroupCoordinator coordinator, string groupId, IReadOnlyList<TopicPartition> partitions, out ErrorCode[] errors)
+    {
+        (var groupError, errors) = Now(coordinator.DeleteOffsetsAsync(groupId, partitions).AsTask());
+        return groupError;
+    }
+
     public static ProducerIdAndEpoch InitProducerId(this TransactionCoordinator coordinator, string transactionalId, int timeoutMs, long producerId, short epoch) =>
         Now(coordinator.InitProducerIdAsync(transactionalId, timeoutMs, producerId, epoch));
 

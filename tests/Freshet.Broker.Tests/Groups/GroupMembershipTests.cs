@@ -176,6 +176,21 @@ public sealed class GroupMembershipTests
     public async Task A_static_member_rejoining_a_stable_group_takes_its_place_without_a_rebalance()
     {
         var kit = new GroupTestKit();
+        var (_, follower, generation) = await FormStableStaticGroup(kit);
+
+        var restarted = await kit.Join(instanceId: "b");
+
+        Assert.Equal((short)ErrorCode.None, restarted.ErrorCode);
+        Assert.Equal(generation, restarted.GenerationId);
+        Assert.NotEqual(follower, restarted.MemberId);
+        Assert.Equal(GroupState.Stable, kit.State());
+        Assert.Equal(new byte[] { 2 }, (await kit.Sync(restarted.MemberId, generation, instanceId: "b")).Assignment.ToArray());
+        Assert.Equal(ErrorCode.FencedInstanceId, kit.Coordinator.Heartbeat("g", generation, follower, "b"));
+    }
+
+    /// <summary>A Stable group of static members "a" (the leader, assigned 1) and "b" (assigned 2).</summary>
+    internal static async Task<(string Leader, string Follower, int Generation)> FormStableStaticGroup(GroupTestKit kit)
+    {
         var leader = await kit.Join(instanceId: "a");
         var follower = kit.Join(instanceId: "b");
         var leaderRejoin = await kit.Join(leader.MemberId, instanceId: "a");
@@ -184,15 +199,7 @@ public sealed class GroupMembershipTests
         var followerSync = kit.Sync(followerJoined.MemberId, generation, instanceId: "b");
         await kit.Sync(leader.MemberId, generation, new() { [leader.MemberId] = new byte[] { 1 }, [followerJoined.MemberId] = new byte[] { 2 } }, instanceId: "a");
         await followerSync;
-
-        var restarted = await kit.Join(instanceId: "b");
-
-        Assert.Equal((short)ErrorCode.None, restarted.ErrorCode);
-        Assert.Equal(generation, restarted.GenerationId);
-        Assert.NotEqual(followerJoined.MemberId, restarted.MemberId);
-        Assert.Equal(GroupState.Stable, kit.State());
-        Assert.Equal(new byte[] { 2 }, (await kit.Sync(restarted.MemberId, generation, instanceId: "b")).Assignment.ToArray());
-        Assert.Equal(ErrorCode.FencedInstanceId, kit.Coordinator.Heartbeat("g", generation, followerJoined.MemberId, "b"));
+        return (leader.MemberId, followerJoined.MemberId, generation);
     }
 
     internal static async Task<(string Leader, string Follower, int Generation)> FormTwoMemberGroup(GroupTestKit kit)

@@ -77,4 +77,49 @@ public sealed class TransactionDurabilityTests
         Assert.Equal(ErrorCode.None, await kit.Coordinator.AddPartitionsAsync("tx", producer.ProducerId, producer.ProducerEpoch, [A]));
         Assert.Equal(TransactionState.Ongoing, kit.State());
     }
+
+    [Fact]
+    public async Task A_transactional_id_expires_only_once_its_tombstone_is_durable()
+    {
+        var kit = new TransactionTestKit();
+        var first = kit.Init();
+        kit.Log.Replicas.Holding = true;
+
+        kit.Advance(kit.Options.TransactionalIdExpiration + kit.Options.RemoveExpiredInterval);
+
+        Assert.Equal(1, kit.Log.Replicas.Count);
+        Assert.Null(kit.Log.Entries[^1].Record.Value);
+        Assert.Equal(TransactionState.Empty, kit.State());
+        Assert.Equal(ErrorCode.ConcurrentTransactions, (await kit.Coordinator.InitProducerIdAsync("tx", 10_000, -1, -1)).Error);
+
+        kit.Log.Replicas.Release();
+        await PartitionFixture.EventuallyAsync(() => kit.Coordinator.Describe("tx") is null, "the expired id is forgotten");
+
+        kit.Log.Replicas.Holding = false;
+        Assert.NotEqual(first.ProducerId, kit.Init().ProducerId);
+    }
+
+    [Fact]
+    public async Task A_transactional_id_whose_tombstone_fails_keeps_its_producer_id()
+    {
+        var kit = new TransactionTestKit();
+        var first = kit.Init();
+        kit.Log.Replicas.Holding = true;
+
+        kit.Advance(kit.Options.TransactionalIdExpiration + kit.Options.RemoveExpiredInterval);
+        kit.Log.Replicas.Release(ErrorCode.CoordinatorNotAvailable);
+        kit.Log.Replicas.Holding = false;
+
+        var next = kit.Init();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (next.Error == ErrorCode.ConcurrentTransactions && DateTime.UtcNow < deadline)
+        {
+            // The failed tombstone is still being dropped: the id takes no change until then.
+            await Task.Delay(10);
+            next = kit.Init();
+        }
+
+        Assert.Equal(new ProducerIdAndEpoch(ErrorCode.None, first.ProducerId, (short)(first.ProducerEpoch + 1)), next);
+        Assert.Equal(TransactionState.Empty, kit.State());
+    }
 }
