@@ -75,11 +75,13 @@ count, ms = int(created[0].split("_")[1]), float(created[1])
 per_10k = ms * 10000 / count
 create_line = (f"create 10,000 partitions" + ("" if count == 10000 else f" (extrapolated from {count:,} in {ms / 1000:.2f} s)"),
                f"{per_10k / 1000:.2f} s", "< 10 s", per_10k < 10000)
+listed = next((line.split() for line in open(os.path.join(out, "create.txt")) if line.startswith("listed_")), None)
 rows = [
     ("start-up to first ack, fresh data dir (median)", f"{value('startup.txt', 'startup_fresh_median'):.0f} ms", "< 300 ms", value('startup.txt', 'startup_fresh_median') < 300),
     ("start-up to first ack, restart (median)", f"{value('startup.txt', 'startup_restart_median'):.0f} ms", "< 300 ms", value('startup.txt', 'startup_restart_median') < 300),
     ("idle RSS after first produce", f"{value('startup.txt', 'idle_rss_after_first_produce_fresh'):.0f} MB", "< 80 MB", value('startup.txt', 'idle_rss_after_first_produce_fresh') < 80),
     create_line,
+    *([("  until the broker lists every one of them", f"{float(listed[1]) * 10000 / count / 1000:.2f} s", "-", True)] if listed else []),
     ("1,000 partitions / 8 partitions, records/s", f"{p1000:,.0f} / {p8:,.0f} = {p1000 / p8:.0%}", ">= 70%", p1000 / p8 >= 0.7),
     ("1,000 idle connections", f"{value('connections.txt', 'idle_connections_cost'):.1f} MB", "< 50 MB", value('connections.txt', 'idle_connections_cost') < 50),
 ]

@@ -24,6 +24,29 @@ internal static class CreatePartitionsProbe
             OperationTimeout = TimeSpan.FromMinutes(5),
         });
         Console.WriteLine($"create_{topics * partitions}_partitions {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        // The answer comes once the controller committed the topics and this broker applied them, or after the
+        // broker's own wait for that gave up; the broker lists a topic only once its partitions' logs exist.
+        var deadline = TimeSpan.FromMinutes(5);
+        while (!AllListed(admin, specifications, partitions))
+        {
+            if (clock.Elapsed > deadline)
+            {
+                Console.Error.WriteLine("the broker did not list every created partition within 5 minutes");
+                return 1;
+            }
+            await Task.Delay(50);
+        }
+        Console.WriteLine($"listed_{topics * partitions}_partitions {clock.Elapsed.TotalMilliseconds:F0} ms");
         return 0;
+    }
+
+    private static bool AllListed(IAdminClient admin, List<TopicSpecification> specifications, int partitions)
+    {
+        var listed = admin.GetMetadata(TimeSpan.FromSeconds(30)).Topics
+            .Where(t => t.Error.Code == ErrorCode.NoError && t.Partitions.Count == partitions && t.Partitions.All(p => p.Leader >= 0))
+            .Select(t => t.Topic)
+            .ToHashSet();
+        return specifications.All(s => listed.Contains(s.Name));
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Freshet.Protocol.Primitives;
 using Microsoft.Win32.SafeHandles;
 
@@ -56,14 +57,25 @@ public sealed class FileRegionBytes : DeferredBytes
     /// <summary>
     /// The file as a stream for <c>Socket.SendPacketsAsync</c>, which hands its descriptor to sendfile with an
     /// explicit offset (the stream's own position is never used). SendPacketsElement takes only streams opened for
-    /// asynchronous I/O, which a handle adopted from a descriptor never is, so the open file is reopened through
-    /// /proc/self/fd (Linux): the same inode, even after the segment was renamed or unlinked, under a descriptor of
-    /// its own that this instance closes.
+    /// asynchronous I/O. A segment's log is opened that way (<see cref="IO.FileIo.OpenSegmentLog"/>), so one stream
+    /// over the segment's own handle is made the first time the segment is sent from and shared by every send after
+    /// it (<see cref="SendStreams"/>): no open and close per region. Any other handle (one adopted from a descriptor
+    /// is never asynchronous) is reopened through /proc/self/fd (Linux): the same inode, even after the segment was
+    /// renamed or unlinked, under a descriptor of its own that this instance closes.
     /// </summary>
-    /// <remarks>False when the file cannot be reopened (no /proc); the caller copies the bytes instead.</remarks>
+    /// <remarks>
+    /// False when the file cannot be reopened (no /proc); the caller copies the bytes instead. A segment that closes
+    /// its handle while this instance lives does not close the descriptor: the reference taken in
+    /// <see cref="TryBorrow"/> keeps it open, so the shared stream still sends until this instance is disposed.
+    /// </remarks>
     public bool TryGetStream([NotNullWhen(true)] out FileStream? stream)
     {
         ObjectDisposedException.ThrowIf(_borrowed is null, this);
+        if (_owner.IsAsync)
+        {
+            stream = SendStreams.GetValue(_owner, NewSendStream);
+            return true;
+        }
         if (_stream is null)
         {
             try
@@ -81,6 +93,14 @@ public sealed class FileRegionBytes : DeferredBytes
         stream = _stream;
         return true;
     }
+
+    /// <summary>
+    /// The shared send stream of each open segment handle, kept exactly as long as the handle object: the segment
+    /// owns the handle and closes it; the stream is never disposed, and becomes garbage together with the handle.
+    /// </summary>
+    private static readonly ConditionalWeakTable<SafeFileHandle, FileStream> SendStreams = new();
+
+    private static FileStream NewSendStream(SafeFileHandle handle) => new(handle, FileAccess.Read, bufferSize: 0, isAsync: true);
 
     protected override Memory<byte> Materialise()
     {

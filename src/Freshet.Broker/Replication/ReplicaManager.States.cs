@@ -1,11 +1,15 @@
 using Freshet.Broker.Diagnostics;
 using Freshet.Protocol.Primitives;
 using Freshet.Storage;
+using Freshet.Storage.IO;
 
 namespace Freshet.Broker.Replication;
 
 internal sealed partial class ReplicaManager
 {
+    /// <summary>How many leader-epoch checkpoints are written at once when many partitions start to be led here.</summary>
+    private const int EpochWriteParallelism = 32;
+
     /// <summary>
     /// Applies partition states from the metadata image: each partition whose replicas include this broker gets
     /// its log (created when missing) and becomes leader or follower of the state's leader. States older than the
@@ -15,6 +19,7 @@ internal sealed partial class ReplicaManager
     {
         var local = LocalBrokerId;
         CreateMissingLogs(changes, local);
+        RecordNewLeaderEpochs(changes, local);
         foreach (var change in changes)
         {
             if (!change.State.Replicas.Contains(local) || !_logs.TryGetLog(change.Id, out var log))
@@ -85,6 +90,33 @@ internal sealed partial class ReplicaManager
         {
             fetchers.Follow(partition);
         }
+    }
+
+    /// <summary>
+    /// Writes the leader-epoch checkpoints of the partitions this broker starts to host as leader, all at once, before
+    /// they are made leaders one by one: each write is an fsynced replace of a small file, and thousands of them in
+    /// a row (a large CreateTopics, a start-up) would wait for as many journal commits. Becoming leader then finds
+    /// the epoch recorded at the same start offset and writes nothing. Only partitions not hosted yet qualify: no
+    /// fetcher appends to their logs, so the log end offset read here is the one becoming leader reads.
+    /// </summary>
+    private void RecordNewLeaderEpochs(IReadOnlyList<PartitionStateChange> changes, int local)
+    {
+        List<(PartitionLog Log, int Epoch)>? pending = null;
+        foreach (var change in changes)
+        {
+            if (change.State.Leader == local && !_partitions.ContainsKey(change.Id)
+                && _logs.TryGetLog(change.Id, out var log) && log.LatestEpoch < change.State.LeaderEpoch)
+            {
+                (pending ??= []).Add((log, change.State.LeaderEpoch));
+            }
+        }
+        if (pending is null)
+        {
+            return;
+        }
+        // A failure (an offline log dir) is left to becoming leader, which writes the same checkpoint again and
+        // handles the error there as it would without this step.
+        _ = BlockingParallel.For(pending.Count, EpochWriteParallelism, i => pending[i].Log.AssignEpochStartOffset(pending[i].Epoch, pending[i].Log.LogEndOffset));
     }
 
     private void CreateMissingLogs(IReadOnlyList<PartitionStateChange> changes, int local)

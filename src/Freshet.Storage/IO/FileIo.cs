@@ -26,4 +26,12 @@ internal static class FileIo
 
     public static SafeFileHandle OpenReadWrite(string path, FileMode mode) =>
         File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
+    /// <summary>
+    /// A segment's log file. Marked for asynchronous I/O so that a stream over the handle itself can go to
+    /// <c>Socket.SendPacketsAsync</c> (sendfile), which accepts no other; on Unix the mark changes nothing else, and
+    /// every read and write here names its offset (pread, pwrite) either way.
+    /// </summary>
+    public static SafeFileHandle OpenSegmentLog(string path, FileMode mode) =>
+        File.OpenHandle(path, mode, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using Freshet.Protocol.Primitives;
 using Freshet.Storage.Checkpoints;
 using Freshet.Storage.IO;
@@ -17,8 +16,9 @@ public sealed partial class LogManager
     /// </summary>
     /// <remarks>
     /// Each new partition costs two fsyncs (its partition.metadata and its directory) and each log dir one more. The
-    /// directories are made on parallel threads so that the file system folds their fsyncs into shared journal
-    /// commits: one at a time, 10,000 partitions would wait for tens of thousands of commits in a row.
+    /// directories are made on parallel threads of their own (<see cref="BlockingParallel"/>) so that the file system
+    /// folds their fsyncs into shared journal commits: one at a time, 10,000 partitions would wait for tens of
+    /// thousands of commits in a row.
     /// </remarks>
     public IReadOnlyList<PartitionLog> CreateLogs(IReadOnlyList<TopicPartition> partitions, KafkaUuid topicId, LogConfig config)
     {
@@ -54,19 +54,10 @@ public sealed partial class LogManager
                 return result;
 
             var created = new PartitionLog?[toCreate.Count];
-            ExceptionDispatchInfo? failure = null;
-            Parallel.For(0, toCreate.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Min(CreateParallelism, toCreate.Count) }, (n, state) =>
+            var failure = BlockingParallel.For(toCreate.Count, CreateParallelism, n =>
             {
                 var (index, logDir) = toCreate[n];
-                try
-                {
-                    created[n] = CreatePartitionDirectory(partitions[index], topicId, config, logDir);
-                }
-                catch (Exception e)
-                {
-                    Interlocked.CompareExchange(ref failure, ExceptionDispatchInfo.Capture(e), null);
-                    state.Stop();
-                }
+                created[n] = CreatePartitionDirectory(partitions[index], topicId, config, logDir);
             });
 
             // Partitions whose directories were made are kept, so that memory matches the disk even when one failed.

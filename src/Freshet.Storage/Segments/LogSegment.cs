@@ -74,7 +74,7 @@ internal sealed partial class LogSegment : IDisposable
 
     public static LogSegment Create(string directory, long baseOffset, LogConfig config, ILogger logger)
     {
-        var log = FileIo.OpenReadWrite(LogFileNames.LogFile(directory, baseOffset), FileMode.Create);
+        var log = FileIo.OpenSegmentLog(LogFileNames.LogFile(directory, baseOffset), FileMode.Create);
         var segment = new LogSegment(directory, baseOffset, log, 0, config.IndexIntervalBytes, config.SegmentIndexBytes, logger);
         File.Delete(LogFileNames.IndexFile(directory, baseOffset));
         File.Delete(LogFileNames.TimeIndexFile(directory, baseOffset));
@@ -89,7 +89,7 @@ internal sealed partial class LogSegment : IDisposable
     /// <summary>Opens an existing segment without reading its indexes.</summary>
     public static LogSegment Open(string directory, long baseOffset, LogConfig config, ILogger logger)
     {
-        var log = FileIo.OpenReadWrite(LogFileNames.LogFile(directory, baseOffset), FileMode.Open);
+        var log = FileIo.OpenSegmentLog(LogFileNames.LogFile(directory, baseOffset), FileMode.Open);
         var length = RandomAccess.GetLength(log);
         if (length > int.MaxValue)
         {

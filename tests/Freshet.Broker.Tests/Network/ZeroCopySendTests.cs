@@ -23,7 +23,8 @@ public sealed class ZeroCopySendTests : IDisposable
     {
         new Random(5).NextBytes(_contents);
         File.WriteAllBytes(_path, _contents);
-        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        // Opened for asynchronous I/O as a segment's log is, so regions of it share one send stream.
+        _file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
     }
 
     public void Dispose()
@@ -70,12 +71,45 @@ public sealed class ZeroCopySendTests : IDisposable
             ResponseWriter.Encode(frame, 7, 1, response, 12);
             Assert.Single(frame.Splices);
             var (sent, _) = await SendAndReceiveAsync(frame, plainFrameAfter: null);
-            var reader = new KafkaReader(sent.AsMemory(4));
-            Assert.Equal(7, ResponseHeader.Read(ref reader, 1).CorrelationId);
-            var decoded = (FetchResponse)ApiCatalog.ReadResponse(ApiKey.Fetch, 12, ref reader);
-            var records = Assert.Single(Assert.Single(decoded.Responses).Partitions).Records;
-            Assert.Equal(_contents.AsSpan(1000, 64 * 1024).ToArray(), records!.Value.ToArray());
+            AssertSentRecordsOfOnePartition(sent, correlationId: 7, position: 1000, length: 64 * 1024);
         }
+        Assert.False(FileRegionBytes.TryBorrow(new FileRegion(owner, 0, 10), out _));
+    }
+
+    [Fact]
+    public void Regions_of_one_segment_share_one_send_stream_over_its_own_handle()
+    {
+        Assert.True(FileRegionBytes.TryBorrow(new FileRegion(_file, 0, 32 * 1024), out var first));
+        Assert.True(FileRegionBytes.TryBorrow(new FileRegion(_file, 100_000, 32 * 1024), out var second));
+        using (first)
+        using (second)
+        {
+            Assert.True(first.TryGetStream(out var stream));
+            Assert.True(second.TryGetStream(out var again));
+            Assert.Same(stream, again);
+            Assert.Same(_file, stream.SafeFileHandle);
+        }
+        Assert.False(_file.IsClosed);
+    }
+
+    [Fact]
+    public async Task A_region_of_a_shared_send_stream_is_still_sent_after_its_segment_closes_the_file()
+    {
+        var owner = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+        Assert.True(FileRegionBytes.TryBorrow(new FileRegion(owner, 1000, 64 * 1024), out var bytes));
+        using (bytes)
+        {
+            owner.Dispose(); // retention deleted the segment and file.delete.delay.ms passed during the fetch
+            Assert.True(bytes.TryGetStream(out var stream));
+            Assert.Same(owner, stream.SafeFileHandle);
+
+            using var frame = new ResponseFrame(1024, spliceFiles: true);
+            ResponseWriter.Encode(frame, 7, 1, ResponseWith(bytes.Memory), 12);
+            Assert.Single(frame.Splices);
+            var (sent, _) = await SendAndReceiveAsync(frame, plainFrameAfter: null);
+            AssertSentRecordsOfOnePartition(sent, correlationId: 7, position: 1000, length: 64 * 1024);
+        }
+        Assert.True(owner.IsClosed);
         Assert.False(FileRegionBytes.TryBorrow(new FileRegion(owner, 0, 10), out _));
     }
 
@@ -106,6 +140,16 @@ public sealed class ZeroCopySendTests : IDisposable
             },
         ],
     };
+
+    /// <summary>The frame on the wire is a v12 Fetch response whose one partition holds the file's bytes at that range.</summary>
+    private void AssertSentRecordsOfOnePartition(byte[] sent, int correlationId, int position, int length)
+    {
+        var reader = new KafkaReader(sent.AsMemory(4));
+        Assert.Equal(correlationId, ResponseHeader.Read(ref reader, 1).CorrelationId);
+        var decoded = (FetchResponse)ApiCatalog.ReadResponse(ApiKey.Fetch, 12, ref reader);
+        var records = Assert.Single(Assert.Single(decoded.Responses).Partitions).Records;
+        Assert.Equal(_contents.AsSpan(position, length).ToArray(), records!.Value.ToArray());
+    }
 
     private static FetchResponse ResponseWith(ReadOnlyMemory<byte> records) => new()
     {
