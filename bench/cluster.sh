@@ -12,6 +12,7 @@
 #   bench/cluster.sh --failovers N     N failover runs (median and max reported)
 #   bench/cluster.sh --failover-only   skip the produce runs
 #   bench/cluster.sh --no-build        use the freshet already published in bench/out/freshet
+#   bench/cluster.sh --election-ms N   controller.quorum.election.timeout.ms (default 400)
 #
 # Failure detection is tuned down as an operator who wants fast failover would tune it: broker session 1 s with a
 # heartbeat every 250 ms, controller election timeout 400 ms, replica lag 3 s (Kafka's defaults: 9 s, 2 s, 1 s, 30 s).
@@ -23,13 +24,15 @@ BUILD=1
 SECONDS_PER_RUN=15
 FAILOVERS=5
 PRODUCE=1
+ELECTION_MS=400
 while (( $# > 0 )); do
   case "$1" in
     --no-build) BUILD=0 ;;
     --duration) SECONDS_PER_RUN=$2; shift ;;
     --failovers) FAILOVERS=$2; shift ;;
     --failover-only) PRODUCE=0 ;;
-    *) echo "usage: bench/cluster.sh [--no-build] [--duration N] [--failovers N] [--failover-only]" >&2; exit 2 ;;
+    --election-ms) ELECTION_MS=$2; shift ;;
+    *) echo "usage: bench/cluster.sh [--no-build] [--duration N] [--failovers N] [--failover-only] [--election-ms N]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -54,7 +57,7 @@ start_cluster() { # start_cluster <name> <log level>: sets BOOTSTRAP, CLUSTER_PI
   # UTC timestamps in the nodes' logs, so that they line up with the kill time.
   TZ=UTC "$FRESHET" cluster up --nodes 3 --base-port 0 --data-dir "$data" --log-level "$2" \
     --override broker.session.timeout.ms=$SESSION_MS --override broker.heartbeat.interval.ms=$HEARTBEAT_MS \
-    --override replica.lag.time.max.ms=3000 --override controller.quorum.election.timeout.ms=400 \
+    --override replica.lag.time.max.ms=3000 --override controller.quorum.election.timeout.ms=$ELECTION_MS \
     --override controller.quorum.request.timeout.ms=1000 --override min.insync.replicas=2 \
     > "$OUT/$1.out" 2> "$OUT/$1.log" &
   CLUSTER_PID=$!

@@ -24,7 +24,9 @@ namespace Freshet.Broker.Handlers;
 /// fetch requests, which Kafka allows.
 /// </summary>
 /// <param name="readReplicas">The leader's choice of read replica; null when no selector is configured.</param>
-internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, PreferredReadReplicas? readReplicas = null)
+/// <param name="metadataLog">On a node with a controller seat: serves broker-only nodes' fetches of the metadata log.</param>
+internal sealed class FetchHandler(
+    TopicCatalog catalog, ReplicaManager replicas, BrokerOptions options, PreferredReadReplicas? readReplicas = null, MetadataLogFetchHandler? metadataLog = null)
     : ApiHandler<FetchRequest>
 {
     private const short FirstVersionWithRackId = 11;
@@ -46,6 +48,10 @@ internal sealed class FetchHandler(TopicCatalog catalog, ReplicaManager replicas
         if (request.SessionId != 0)
         {
             return new FetchResponse { ErrorCode = (short)ErrorCode.FetchSessionIdNotFound };
+        }
+        if (metadataLog is not null && MetadataLogFetchHandler.IsMetadataLogFetch(context, request))
+        {
+            return await metadataLog.ServeAsync(context, request).ConfigureAwait(false);
         }
         var useTopicIds = context.ApiVersion >= FirstVersionWithTopicIds;
         // A broker's replica fetch names its id; consumers send -1.

@@ -6,10 +6,11 @@ using Freshet.Protocol.Messages;
 namespace Freshet.Broker.Handlers;
 
 /// <summary>
-/// Fetch on a dedicated controller: serves the committed metadata log (<c>__cluster_metadata-0</c>) to broker-only
-/// nodes, waiting up to MaxWaitMs for a new entry as a Fetch long poll does. An observer behind the entries this
-/// controller keeps is told the snapshot to fetch instead (the tagged SnapshotId), as Kafka's controllers do. Every
-/// answer names the active controller (CurrentLeader). A controller holds no other partition.
+/// Fetch of the committed metadata log (<c>__cluster_metadata-0</c>) from a controller, dedicated or combined: serves
+/// broker-only nodes, waiting up to MaxWaitMs for a new entry as a Fetch long poll does. An observer behind the
+/// entries this controller keeps is told the snapshot to fetch instead (the tagged SnapshotId), as Kafka's
+/// controllers do. Every answer names the active controller (CurrentLeader). On a dedicated controller it is the Fetch
+/// handler; on a combined node the broker's Fetch handler hands it the fetches of the metadata log.
 /// </summary>
 internal sealed class MetadataLogFetchHandler(ControllerQuorum quorum) : ApiHandler<FetchRequest>
 {
@@ -22,6 +23,13 @@ internal sealed class MetadataLogFetchHandler(ControllerQuorum quorum) : ApiHand
     public override short MinVersion => MetadataLogFormat.FetchVersion;
 
     public override short MaxVersion => MetadataLogFormat.FetchVersion;
+
+    /// <summary>True for a fetch of the metadata log alone, at the version observers send.</summary>
+    public static bool IsMetadataLogFetch(RequestContext context, FetchRequest request) =>
+        context.ApiVersion == MetadataLogFormat.FetchVersion && request.Topics.Count == 1 && request.Topics[0].Topic == MetadataLogFormat.TopicName;
+
+    /// <summary>Answers a fetch of the metadata log that a combined node's Fetch handler passed on.</summary>
+    public ValueTask<IResponseMessage?> ServeAsync(RequestContext context, FetchRequest request) => HandleAsync(context, request);
 
     protected override async ValueTask<IResponseMessage?> HandleAsync(RequestContext context, FetchRequest request)
     {

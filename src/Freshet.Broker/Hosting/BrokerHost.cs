@@ -160,7 +160,9 @@ public sealed class BrokerHost : IAsyncDisposable
                 registry = new HandlerRegistry(
                 [
                     new ProduceHandler(catalog, replicas),
-                    new FetchHandler(catalog, replicas, options, new PreferredReadReplicas(ReplicaSelectors.FromName(options.ReplicaSelectorClass), catalog, logger)),
+                    new FetchHandler(
+                        catalog, replicas, options, new PreferredReadReplicas(ReplicaSelectors.FromName(options.ReplicaSelectorClass), catalog, logger),
+                        cluster.Quorum is { } quorum ? new MetadataLogFetchHandler(quorum) : null),
                     new ListOffsetsHandler(replicas),
                     new MetadataHandler(node, () => cluster.ControllerIdForClients(node.NodeId), catalog, admin, options),
                     new DescribeConfigsHandler(catalog, options),
@@ -197,6 +199,7 @@ public sealed class BrokerHost : IAsyncDisposable
                     new AlterPartitionReassignmentsHandler(cluster.Controller, forwarding),
                     new ListPartitionReassignmentsHandler(cluster.Controller, forwarding),
                     .. cluster.Handlers(),
+                    .. cluster.Quorum is { } seat ? [new FetchSnapshotHandler(seat, node.ClusterId)] : Array.Empty<IApiHandler>(),
                 ]);
             }
             listener.Start(new RequestDispatcher(registry, logger));

@@ -85,4 +85,39 @@ internal static class ClusterTestSupport
         ReconnectBackoffMaxMs = 500,
         SocketConnectionSetupTimeoutMs = 3_000,
     };
+
+    /// <summary>Sends <paramref name="count"/> records keyed and valued "prefix-i", and checks each was persisted.</summary>
+    public static async Task ProduceKeyedAsync(IProducer<string, string> producer, string topic, string prefix, int count, List<string> sent)
+    {
+        var deliveries = new List<Task<DeliveryResult<string, string>>>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var value = $"{prefix}-{i}";
+            deliveries.Add(producer.ProduceAsync(topic, new Message<string, string> { Key = value, Value = value }));
+            sent.Add(value);
+        }
+        foreach (var delivery in deliveries)
+            Assert.Equal(PersistenceStatus.Persisted, (await delivery).Status);
+    }
+
+    /// <summary>Reads the topic from the start, in a group or by assignment, until <paramref name="expected"/> values came.</summary>
+    public static List<string> ConsumeAll(FreshetCluster cluster, string topic, int partitions, int expected, bool subscribe)
+    {
+        var config = Consumer(cluster);
+        config.BootstrapServers = cluster.RunningBootstrapServers();
+        using var consumer = new ConsumerBuilder<string, string>(config).Build();
+        if (subscribe)
+            consumer.Subscribe(topic);
+        else
+            consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        var received = new List<string>();
+        var until = DateTime.UtcNow + Deadline;
+        while (received.Count < expected && DateTime.UtcNow < until)
+        {
+            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false, Message: { } message })
+                received.Add(message.Value);
+        }
+        consumer.Close();
+        return received;
+    }
 }

@@ -33,7 +33,7 @@ public sealed class DedicatedRolesTests
 
         using var producer = new ProducerBuilder<string, string>(ReliableProducer(cluster)).Build();
         var sent = new List<string>();
-        await ProduceAsync(producer, "before", 200, sent);
+        await ProduceKeyedAsync(producer, Topic, "before", 200, sent);
 
         // The active controller dies: another is elected, the brokers register and heartbeat with it (they stay
         // unfenced past the 2 s session timeout), and it places a new topic on all three brokers.
@@ -45,10 +45,10 @@ public sealed class DedicatedRolesTests
         await cluster.WaitForBrokersAsync(Deadline);
         await CreateTopicAsync(cluster, new TopicSpecification { Name = "after-failover", NumPartitions = 2, ReplicationFactor = 3 });
         await WaitForFullIsrAsync(cluster, "after-failover", 2, 3);
-        await ProduceAsync(producer, "after-controller-kill", 100, sent);
+        await ProduceKeyedAsync(producer, Topic, "after-controller-kill", 100, sent);
 
         // A consumer group (its coordinator on a broker, the offsets topic placed by the new controller) reads it all.
-        var grouped = Consume(cluster, sent.Count, subscribe: true);
+        var grouped = ConsumeAll(cluster, Topic, Partitions, sent.Count, subscribe: true);
         Assert.Equal(sent.Order(), grouped.Order());
 
         // A partition leader dies: its leaderships move to the other in-sync brokers and acks=all goes on (ISR of two).
@@ -56,11 +56,11 @@ public sealed class DedicatedRolesTests
         await cluster.KillAsync(leader);
         var newLeader = await cluster.WaitForLeaderAsync(Topic, 0, Deadline, notNode: leader);
         Assert.NotEqual(leader, newLeader);
-        await ProduceAsync(producer, "after-broker-kill", 100, sent);
+        await ProduceKeyedAsync(producer, Topic, "after-broker-kill", 100, sent);
 
         // With one broker of three down the offsets topic cannot be placed anew at replication factor 3, so this
         // reader assigns the partitions itself.
-        var received = Consume(cluster, sent.Count, subscribe: false);
+        var received = ConsumeAll(cluster, Topic, Partitions, sent.Count, subscribe: false);
         Assert.Equal(sent.Order(), received.Order());
 
         // The killed broker comes back with an empty image: it takes the controllers' snapshot, follows the log on,
@@ -148,38 +148,5 @@ public sealed class DedicatedRolesTests
             Deadline,
             $"a controller other than {notNode} is active");
         return active;
-    }
-
-    private static async Task ProduceAsync(IProducer<string, string> producer, string prefix, int count, List<string> sent)
-    {
-        var deliveries = new List<Task<DeliveryResult<string, string>>>(count);
-        for (var i = 0; i < count; i++)
-        {
-            var value = $"{prefix}-{i}";
-            deliveries.Add(producer.ProduceAsync(Topic, new Message<string, string> { Key = value, Value = value }));
-            sent.Add(value);
-        }
-        foreach (var delivery in deliveries)
-            Assert.Equal(PersistenceStatus.Persisted, (await delivery).Status);
-    }
-
-    private static List<string> Consume(FreshetCluster cluster, int expected, bool subscribe)
-    {
-        var config = Consumer(cluster);
-        config.BootstrapServers = cluster.RunningBootstrapServers();
-        using var consumer = new ConsumerBuilder<string, string>(config).Build();
-        if (subscribe)
-            consumer.Subscribe(Topic);
-        else
-            consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
-        var received = new List<string>();
-        var until = DateTime.UtcNow + Deadline;
-        while (received.Count < expected && DateTime.UtcNow < until)
-        {
-            if (consumer.Consume(TimeSpan.FromSeconds(1)) is { IsPartitionEOF: false, Message: { } message })
-                received.Add(message.Value);
-        }
-        consumer.Close();
-        return received;
     }
 }

@@ -105,7 +105,18 @@ public sealed class FreshetCluster : IAsyncDisposable
     /// <paramref name="brokers"/> broker-only nodes (process.roles=broker, the next ids), which follow the controllers'
     /// metadata log through <c>controller.quorum.bootstrap.servers</c>, the controllers' PLAINTEXT listeners.
     /// </summary>
-    public static async Task<FreshetCluster> StartDedicatedAsync(int controllers, int brokers, params string[] overrides)
+    public static Task<FreshetCluster> StartDedicatedAsync(int controllers, int brokers, params string[] overrides) =>
+        StartWithBrokerOnlyNodesAsync(controllers, combined: false, brokers, overrides);
+
+    /// <summary>
+    /// <paramref name="combined"/> combined nodes (process.roles=broker,controller, ids 1..K), which form the quorum and
+    /// host partitions, and <paramref name="brokers"/> broker-only nodes (the next ids) that follow the metadata log
+    /// through the combined nodes' PLAINTEXT listeners.
+    /// </summary>
+    public static Task<FreshetCluster> StartMixedAsync(int combined, int brokers, params string[] overrides) =>
+        StartWithBrokerOnlyNodesAsync(combined, combined: true, brokers, overrides);
+
+    private static async Task<FreshetCluster> StartWithBrokerOnlyNodesAsync(int controllers, bool combined, int brokers, string[] overrides)
     {
         var data = new TempDirectory();
         var nodes = controllers + brokers;
@@ -130,7 +141,7 @@ public sealed class FreshetCluster : IAsyncDisposable
             var settings = new List<string>
             {
                 "node.id=" + id,
-                controller ? "process.roles=controller" : "process.roles=broker",
+                !controller ? "process.roles=broker" : combined ? "process.roles=broker,controller" : "process.roles=controller",
                 "controller.quorum.voters=" + string.Join(',', voters),
             };
             if (!controller)
@@ -143,7 +154,7 @@ public sealed class FreshetCluster : IAsyncDisposable
                 : $"PLAINTEXT://127.0.0.1:{kafkaPorts[i]}";
             starts[i] = FreshetServer.StartWithListenersAsync(dir, kafkaPorts[i], listeners, [.. settings]);
         }
-        return new FreshetCluster(data, await AwaitAllAsync(starts, data), controllers);
+        return new FreshetCluster(data, await AwaitAllAsync(starts, data), combined ? 0 : controllers);
     }
 
     private static async Task<FreshetServer?[]> AwaitAllAsync(Task<FreshetServer>[] starts, TempDirectory data)
