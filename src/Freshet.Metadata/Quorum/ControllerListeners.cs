@@ -22,29 +22,36 @@ internal sealed class ControllerListeners(RaftCluster cluster, IReadOnlyDictiona
 
     public static string Format(string host, int port) => host + ":" + port.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The listeners of every voter known so far, by node id; asks the voters not heard from yet.</summary>
+    /// <summary>The listeners of every voter known so far, by node id; asks the voters not heard from yet, all at once.</summary>
     public async Task<IReadOnlyList<ControllerListener>> DescribeAsync(CancellationToken token)
     {
+        List<Task>? asking = null;
         foreach (var member in cluster.Members)
         {
-            if (!idsByEndPoint.TryGetValue(member.EndPoint, out var id) || _known.ContainsKey(id))
-                continue;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
-            timeout.CancelAfter(requestTimeout);
-            try
-            {
-                var metadata = await member.GetMetadataAsync(refresh: false, timeout.Token).ConfigureAwait(false);
-                if (metadata.TryGetValue(MetadataKey, out var listener) && Parse(id, listener) is { } parsed)
-                    _known[id] = parsed;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
-            {
-                // Unreachable now: listed once it answers.
-            }
+            if (idsByEndPoint.TryGetValue(member.EndPoint, out var id) && !_known.ContainsKey(id))
+                (asking ??= []).Add(LearnAsync(member, id, token));
         }
+        if (asking is not null)
+            await Task.WhenAll(asking).ConfigureAwait(false);
         var listeners = new List<ControllerListener>(_known.Values);
         listeners.Sort((a, b) => a.NodeId.CompareTo(b.NodeId));
         return listeners;
+    }
+
+    private async Task LearnAsync(RaftClusterMember member, int id, CancellationToken token)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
+        timeout.CancelAfter(requestTimeout);
+        try
+        {
+            var metadata = await member.GetMetadataAsync(refresh: false, timeout.Token).ConfigureAwait(false);
+            if (metadata.TryGetValue(MetadataKey, out var listener) && Parse(id, listener) is { } parsed)
+                _known[id] = parsed;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+        {
+            // Unreachable now: listed once it answers.
+        }
     }
 
     private static ControllerListener? Parse(int id, string listener)

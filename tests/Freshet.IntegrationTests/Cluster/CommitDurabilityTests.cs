@@ -8,7 +8,8 @@ namespace Freshet.IntegrationTests.Cluster;
 
 /// <summary>
 /// An acknowledged offset commit is on every in-sync replica of __consumer_offsets: killing the group's coordinator
-/// right after the acknowledgement does not lose it, and the group resumes where it committed.
+/// right after the acknowledgement does not lose it, and the group resumes where it committed. Deleting a group or its
+/// offsets is acknowledged the same way, so the deletion survives such a kill too.
 /// </summary>
 public sealed class CommitDurabilityTests
 {
@@ -53,6 +54,50 @@ public sealed class CommitDurabilityTests
         Assert.Equal("m" + lastAcknowledged, next.Message.Value);
     }
 
+    [Fact]
+    public async Task Acknowledged_group_and_offset_deletions_survive_the_coordinator_being_killed()
+    {
+        await using var cluster = await FreshetCluster.StartAsync(
+            3, [.. FreshetCluster.FastFailover, "offsets.topic.replication.factor=3", $"offsets.topic.num.partitions={OffsetsPartitions}"]);
+        await cluster.WaitForBrokersAsync(Deadline);
+        await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 3 });
+        await WaitForFullIsrAsync(cluster, Topic, 1, 3);
+
+        // Two groups on one __consumer_offsets partition, so one coordinator holds both.
+        var deletedGroup = Consumer(cluster).GroupId;
+        var offsetsPartition = GroupPartitioner.PartitionFor(deletedGroup, OffsetsPartitions);
+        var prunedGroup = Enumerable.Range(0, 1000).Select(i => $"{deletedGroup}-pruned-{i}")
+            .First(g => GroupPartitioner.PartitionFor(g, OffsetsPartitions) == offsetsPartition);
+        var partition = new TopicPartition(Topic, 0);
+        foreach (var group in new[] { deletedGroup, prunedGroup })
+        {
+            var config = Consumer(cluster);
+            config.GroupId = group;
+            using var committer = new ConsumerBuilder<Ignore, string>(config).Build();
+            committer.Commit([new TopicPartitionOffset(partition, 7)]);
+            Assert.Equal(7, CommittedOnceAnswered(committer, partition));
+        }
+
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build())
+        {
+            await admin.DeleteGroupsAsync([deletedGroup]);
+            await admin.DeleteConsumerGroupOffsetsAsync(prunedGroup, [partition]);
+        }
+
+        // Killed right after the acknowledgements: the new coordinator reads both deletions from the replicas.
+        var coordinator = cluster.NodeLeading("__consumer_offsets", offsetsPartition);
+        await cluster.KillAsync(coordinator);
+        await cluster.WaitForLeaderAsync("__consumer_offsets", offsetsPartition, Deadline, notNode: coordinator);
+        foreach (var group in new[] { deletedGroup, prunedGroup })
+        {
+            var config = Consumer(cluster);
+            config.GroupId = group;
+            config.BootstrapServers = cluster.RunningBootstrapServers();
+            using var reader = new ConsumerBuilder<Ignore, string>(config).Build();
+            Assert.Equal(Offset.Unset.Value, CommittedOnceAnswered(reader, partition, answered: _ => true));
+        }
+    }
+
     /// <summary>Consumes and commits each record synchronously; returns the offset of the last acknowledged commit.</summary>
     private static long CommitOneByOne(ConsumerConfig config, TopicPartition partition, int count)
     {
@@ -81,15 +126,16 @@ public sealed class CommitDurabilityTests
     }
 
     /// <summary>The group's committed offset, asking again while the coordinator moves to a surviving node.</summary>
-    private static long CommittedOnceAnswered(IConsumer<Ignore, string> consumer, TopicPartition partition)
+    private static long CommittedOnceAnswered(IConsumer<Ignore, string> consumer, TopicPartition partition, Func<Offset, bool>? answered = null)
     {
+        answered ??= offset => offset != Offset.Unset;
         var until = DateTime.UtcNow + Deadline;
         while (true)
         {
             try
             {
                 var offset = Assert.Single(consumer.Committed([partition], TimeSpan.FromSeconds(10))).Offset;
-                if (offset != Offset.Unset || DateTime.UtcNow > until)
+                if (answered(offset) || DateTime.UtcNow > until)
                     return offset.Value;
             }
             catch (KafkaException) when (DateTime.UtcNow < until)
