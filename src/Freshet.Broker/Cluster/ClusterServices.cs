@@ -80,16 +80,20 @@ internal sealed class ClusterServices : IAsyncDisposable
     /// </summary>
     public int ControllerIdForClients(int localBrokerId) => Quorum is not null ? Quorum.LeaderId ?? -1 : localBrokerId;
 
-    /// <summary>Joins the quorum (a controller) or prepares to follow it (a broker-only node); nothing is applied or sent until <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Takes this node's seat in the quorum (a controller; <paramref name="quorumStart"/> is its start, begun by the
+    /// caller so that it overlaps the loading of the logs) or prepares to follow it (a broker-only node); nothing is
+    /// applied or sent until <see cref="StartAsync"/>. The quorum is stopped here if anything after its start fails.
+    /// </summary>
     public static async Task<ClusterServices> CreateAsync(
-        BrokerOptions options, ControllerQuorumOptions? quorumOptions, BrokerNode node, TopicCatalog catalog, ReplicaManager replicas,
-        ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
+        BrokerOptions options, ControllerQuorumOptions? quorumOptions, Task<ControllerQuorum>? quorumStart, BrokerNode node, TopicCatalog catalog,
+        ReplicaManager replicas, ILoggerFactory loggerFactory, ILogger logger)
     {
-        if (quorumOptions is null)
+        if (quorumOptions is null || quorumStart is null)
         {
             return CreateBrokerOnly(options, node, catalog, replicas, logger);
         }
-        var quorum = await ControllerQuorum.StartAsync(quorumOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
+        var quorum = await quorumStart.ConfigureAwait(false);
         QuorumController? controller = null;
         var handedOver = false;
         try
@@ -102,6 +106,7 @@ internal sealed class ClusterServices : IAsyncDisposable
                 AutoLeaderRebalanceEnable = options.AutoLeaderRebalanceEnable,
                 LeaderImbalanceCheckIntervalMs = options.LeaderImbalanceCheckIntervalSeconds * 1000,
                 LeaderImbalancePerBrokerPercentage = options.LeaderImbalancePerBrokerPercentage,
+                CoLocatedBrokerId = options.IsBroker && quorumOptions.Voters.Count == 1 ? options.NodeId : null,
             }, loggerFactory);
             var directory = new ImageBrokerDirectory(options.NodeId, catalog);
             var apis = new ControllerApis(controller, node.ClusterId);

@@ -11,6 +11,7 @@ using Freshet.Broker.Replication.Selection;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Broker.Transactions;
+using Freshet.Metadata.Quorum;
 using Freshet.Storage;
 using Freshet.Storage.IO;
 using Freshet.Storage.Cleaner;
@@ -110,6 +111,9 @@ public sealed class BrokerHost : IAsyncDisposable
         ClusterServices? cluster = null;
         ClusterTxnMarkerWriter? markers = null;
         ReplicaManager? replicas = null;
+        // The quorum starts (replays its log, and a lone voter waits out its election timeout) while the partitions'
+        // logs load: neither needs the other, and the metadata log's directory is one the log manager skips.
+        var quorumStart = quorumOptions is null ? null : Task.Run(() => ControllerQuorum.StartAsync(quorumOptions, loggerFactory, cancellationToken), cancellationToken);
         try
         {
             // Each log keeps the default config until the metadata image gives its topic's overrides.
@@ -123,7 +127,7 @@ public sealed class BrokerHost : IAsyncDisposable
             listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
             var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
 
-            cluster = await ClusterServices.CreateAsync(options, quorumOptions, node, catalog, replicas, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+            cluster = await ClusterServices.CreateAsync(options, quorumOptions, quorumStart, node, catalog, replicas, loggerFactory, logger).ConfigureAwait(false);
             timeline.Mark("quorum started");
             var admin = new TopicAdmin(catalog, cluster.Controller, cluster.Channel, cluster.Publisher, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, cluster.Controller, cluster.Publisher, options, logger);
@@ -243,12 +247,30 @@ public sealed class BrokerHost : IAsyncDisposable
             {
                 await cluster.DisposeAsync().ConfigureAwait(false);
             }
+            else if (quorumStart is not null)
+            {
+                await StopUnusedQuorumAsync(quorumStart).ConfigureAwait(false);
+            }
             if (replicas is not null)
             {
                 await replicas.DisposeAsync().ConfigureAwait(false);
             }
             logs.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A start that failed before the cluster services took the quorum over must not leave it running or its files open.</summary>
+    private static async Task StopUnusedQuorumAsync(Task<ControllerQuorum> quorumStart)
+    {
+        try
+        {
+            var quorum = await quorumStart.ConfigureAwait(false);
+            await quorum.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Its own start failed (and it cleaned up after itself); the caller rethrows the first failure.
         }
     }
 
