@@ -48,6 +48,8 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
         _logger = logger;
     }
 
+    public int BrokerId => _options.NodeId;
+
     /// <summary>The epoch the controller gave this broker's registration; -1 before it registered.</summary>
     public long BrokerEpoch => Interlocked.Read(ref _brokerEpoch);
 

@@ -194,9 +194,13 @@ internal sealed class ClusterServices : IAsyncDisposable
         timeline.Mark("unfenced");
         if (_singleNode)
         {
-            // Unfencing elects this node leader of the partitions its restart left leaderless; once this broker has
-            // applied that, the coordinators have heard of their leaderships and begun loading.
-            await Publisher.WaitUntilAsync(() => !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
+            // Alone, this broker is unfenced by the entry that registers it, before its publisher has necessarily
+            // applied that entry: until it has, the applied image is the one the restart replayed, with the previous
+            // registration's listener and leader epochs. Once it has, the partitions it leads are known and the
+            // coordinators have heard of their leaderships and begun loading.
+            var lifecycle = Lifecycle;
+            await Publisher.WaitUntilAsync(
+                () => HasApplied(Publisher.Applied, lifecycle) && !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
             timeline.Mark("partitions led");
         }
     }
@@ -212,6 +216,10 @@ internal sealed class ClusterServices : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>True once <paramref name="image"/> holds this broker's current registration, unfenced.</summary>
+    private static bool HasApplied(MetadataImage image, BrokerLifecycle lifecycle) =>
+        image.Brokers.TryGetValue(lifecycle.BrokerId, out var broker) && broker.Epoch == lifecycle.BrokerEpoch && !broker.Fenced;
 
     private static bool HasLeaderlessPartition(MetadataImage image)
     {
