@@ -15,7 +15,8 @@ namespace Freshet.Broker.Cluster;
 /// </summary>
 internal sealed class BrokerLifecycle : IAsyncDisposable
 {
-    // While fenced the broker heartbeats quickly, so a start-up is not held up by the heartbeat interval.
+    // While fenced the broker heartbeats as soon as it has applied more of the metadata log (what the controller
+    // waits for to unfence it), and at least this often, so a start-up is not held up by the heartbeat interval.
     private static readonly TimeSpan FencedHeartbeatInterval = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan RetryBackoff = TimeSpan.FromMilliseconds(100);
 
@@ -46,6 +47,8 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
         _listener = listener;
         _logger = logger;
     }
+
+    public int BrokerId => _options.NodeId;
 
     /// <summary>The epoch the controller gave this broker's registration; -1 before it registered.</summary>
     public long BrokerEpoch => Interlocked.Read(ref _brokerEpoch);
@@ -110,6 +113,7 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
     {
         while (true)
         {
+            var reportedOffset = _publisher.AppliedOffset;
             var response = await SendHeartbeatAsync(wantShutDown: false, token).ConfigureAwait(false);
             switch ((ErrorCode)response.ErrorCode)
             {
@@ -125,7 +129,14 @@ internal sealed class BrokerLifecycle : IAsyncDisposable
                     ClusterLog.HeartbeatFailed(_logger, ((ErrorCode)response.ErrorCode).ToString());
                     break;
             }
-            await Task.Delay(_fenced ? FencedHeartbeatInterval : TimeSpan.FromMilliseconds(_options.BrokerHeartbeatIntervalMs), token).ConfigureAwait(false);
+            if (_fenced)
+            {
+                await _publisher.WaitUntilAsync(() => _publisher.AppliedOffset > reportedOffset, FencedHeartbeatInterval, token).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(_options.BrokerHeartbeatIntervalMs), token).ConfigureAwait(false);
+            }
         }
     }
 

@@ -80,17 +80,20 @@ internal sealed class ClusterServices : IAsyncDisposable
     /// </summary>
     public int ControllerIdForClients(int localBrokerId) => Quorum is not null ? Quorum.LeaderId ?? -1 : localBrokerId;
 
-    /// <summary>Joins the quorum (a controller) or prepares to follow it (a broker-only node); nothing is applied or sent until <see cref="StartAsync"/>.</summary>
+    /// <summary>
+    /// Takes this node's seat in the quorum (a controller; <paramref name="quorumStart"/> is its start, begun by the
+    /// caller so that it overlaps the loading of the logs) or prepares to follow it (a broker-only node); nothing is
+    /// applied or sent until <see cref="StartAsync"/>. The quorum is stopped here if anything after its start fails.
+    /// </summary>
     public static async Task<ClusterServices> CreateAsync(
-        BrokerOptions options, ControllerQuorumOptions? quorumOptions, BrokerNode node, TopicCatalog catalog, ReplicaManager replicas,
-        ILoggerFactory loggerFactory, ILogger logger, CancellationToken cancellationToken)
+        BrokerOptions options, ControllerQuorumOptions? quorumOptions, Task<ControllerQuorum>? quorumStart, BrokerNode node, TopicCatalog catalog,
+        ReplicaManager replicas, ILoggerFactory loggerFactory, ILogger logger)
     {
-        if (quorumOptions is null)
+        if (quorumOptions is null || quorumStart is null)
         {
             return CreateBrokerOnly(options, node, catalog, replicas, logger);
         }
-        quorumOptions.ClientListener = new ControllerListener(node.NodeId, node.Host, node.Port);
-        var quorum = await ControllerQuorum.StartAsync(quorumOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
+        var quorum = await quorumStart.ConfigureAwait(false);
         QuorumController? controller = null;
         var handedOver = false;
         try
@@ -103,6 +106,7 @@ internal sealed class ClusterServices : IAsyncDisposable
                 AutoLeaderRebalanceEnable = options.AutoLeaderRebalanceEnable,
                 LeaderImbalanceCheckIntervalMs = options.LeaderImbalanceCheckIntervalSeconds * 1000,
                 LeaderImbalancePerBrokerPercentage = options.LeaderImbalancePerBrokerPercentage,
+                CoLocatedBrokerId = options.IsBroker && quorumOptions.Voters.Count == 1 ? options.NodeId : null,
             }, loggerFactory);
             var directory = new ImageBrokerDirectory(options.NodeId, catalog);
             var apis = new ControllerApis(controller, node.ClusterId);
@@ -190,9 +194,13 @@ internal sealed class ClusterServices : IAsyncDisposable
         timeline.Mark("unfenced");
         if (_singleNode)
         {
-            // Unfencing elects this node leader of the partitions its restart left leaderless; once this broker has
-            // applied that, the coordinators have heard of their leaderships and begun loading.
-            await Publisher.WaitUntilAsync(() => !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
+            // Alone, this broker is unfenced by the entry that registers it, before its publisher has necessarily
+            // applied that entry: until it has, the applied image is the one the restart replayed, with the previous
+            // registration's listener and leader epochs. Once it has, the partitions it leads are known and the
+            // coordinators have heard of their leaderships and begun loading.
+            var lifecycle = Lifecycle;
+            await Publisher.WaitUntilAsync(
+                () => HasApplied(Publisher.Applied, lifecycle) && !HasLeaderlessPartition(Publisher.Applied), SingleNodeReadyTimeout, ready.Token).ConfigureAwait(false);
             timeline.Mark("partitions led");
         }
     }
@@ -208,6 +216,10 @@ internal sealed class ClusterServices : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>True once <paramref name="image"/> holds this broker's current registration, unfenced.</summary>
+    private static bool HasApplied(MetadataImage image, BrokerLifecycle lifecycle) =>
+        image.Brokers.TryGetValue(lifecycle.BrokerId, out var broker) && broker.Epoch == lifecycle.BrokerEpoch && !broker.Fenced;
 
     private static bool HasLeaderlessPartition(MetadataImage image)
     {

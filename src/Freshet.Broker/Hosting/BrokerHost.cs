@@ -11,6 +11,7 @@ using Freshet.Broker.Replication.Selection;
 using Freshet.Broker.Requests;
 using Freshet.Broker.Topics;
 using Freshet.Broker.Transactions;
+using Freshet.Metadata.Quorum;
 using Freshet.Storage;
 using Freshet.Storage.IO;
 using Freshet.Storage.Cleaner;
@@ -110,20 +111,30 @@ public sealed class BrokerHost : IAsyncDisposable
         ClusterServices? cluster = null;
         ClusterTxnMarkerWriter? markers = null;
         ReplicaManager? replicas = null;
+        Task<ControllerQuorum>? quorumStart = null;
         try
         {
+            // Bound first, accepting only once started: a controller publishes this address to the other voters.
+            var endPoint = new IPEndPoint(await ResolveAsync(options.ListenHost, cancellationToken).ConfigureAwait(false), options.ListenPort);
+            listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
+            var advertisedPort = options.AdvertisedPort ?? listener.BoundEndPoint.Port;
+            if (quorumOptions is not null)
+            {
+                quorumOptions.ClientListener = new ControllerListener(options.NodeId, AdvertisedHost(options), advertisedPort);
+                // The quorum starts (replays its log) while the partitions' logs load: neither needs the other, and
+                // the metadata log's directory is one the log manager skips.
+                quorumStart = Task.Run(() => ControllerQuorum.StartAsync(quorumOptions, loggerFactory, cancellationToken), cancellationToken);
+            }
+
             // Each log keeps the default config until the metadata image gives its topic's overrides.
             logs.LoadLogs(_ => LogConfigs.For(options, new Dictionary<string, string>()));
             timeline.Mark("storage");
             var catalog = new TopicCatalog();
             replicas = new ReplicaManager(logs, options, TimeProvider.System, logger);
             cancellationToken.ThrowIfCancellationRequested();
+            var node = new BrokerNode(options.NodeId, AdvertisedHost(options), advertisedPort, logs.ClusterId);
 
-            var endPoint = new IPEndPoint(await ResolveAsync(options.ListenHost, cancellationToken).ConfigureAwait(false), options.ListenPort);
-            listener = new KafkaListener(endPoint, options.SocketRequestMaxBytes, options.MaxConnections, logger);
-            var node = new BrokerNode(options.NodeId, AdvertisedHost(options), options.AdvertisedPort ?? listener.BoundEndPoint.Port, logs.ClusterId);
-
-            cluster = await ClusterServices.CreateAsync(options, quorumOptions, node, catalog, replicas, loggerFactory, logger, cancellationToken).ConfigureAwait(false);
+            cluster = await ClusterServices.CreateAsync(options, quorumOptions, quorumStart, node, catalog, replicas, loggerFactory, logger).ConfigureAwait(false);
             timeline.Mark("quorum started");
             var admin = new TopicAdmin(catalog, cluster.Controller, cluster.Channel, cluster.Publisher, options, logger);
             var configAdmin = new TopicConfigAdmin(catalog, cluster.Controller, cluster.Publisher, options, logger);
@@ -246,12 +257,30 @@ public sealed class BrokerHost : IAsyncDisposable
             {
                 await cluster.DisposeAsync().ConfigureAwait(false);
             }
+            else if (quorumStart is not null)
+            {
+                await StopUnusedQuorumAsync(quorumStart).ConfigureAwait(false);
+            }
             if (replicas is not null)
             {
                 await replicas.DisposeAsync().ConfigureAwait(false);
             }
             logs.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A start that failed before the cluster services took the quorum over must not leave it running or its files open.</summary>
+    private static async Task StopUnusedQuorumAsync(Task<ControllerQuorum> quorumStart)
+    {
+        try
+        {
+            var quorum = await quorumStart.ConfigureAwait(false);
+            await quorum.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Its own start failed (and it cleaned up after itself); the caller rethrows the first failure.
         }
     }
 

@@ -70,10 +70,22 @@ public sealed partial class QuorumController
         records.Add(MetadataRecord.Of(register));
         if (existing is { Fenced: false })
             AddBrokerRemovalChanges(image, spec.BrokerId, records);
+        var unfenceNow = spec.BrokerId == _options.CoLocatedBrokerId;
+        var elections = 0;
+        if (unfenceNow)
+        {
+            // Decided on the image as this entry will leave it so far: registered, fenced, its old leaderships gone.
+            var registered = new MetadataDelta(image);
+            foreach (var record in records)
+                registered.Replay(record);
+            elections = AddUnfenceChanges(registered.Apply(image.Offset + 1), spec.BrokerId, epoch, records);
+        }
 
         var offset = await CommitAsync(records, token).ConfigureAwait(false);
         _sessions.Touch(_sessions.Start(spec.BrokerId, offset));
         LogRegistered(_logger, spec.BrokerId, epoch, spec.IncarnationId.ToString());
+        if (unfenceNow)
+            LogUnfenced(_logger, spec.BrokerId, elections);
         return new BrokerRegistrationReply(ErrorCode.None, epoch);
     }
 
@@ -160,21 +172,33 @@ public sealed partial class QuorumController
     /// <summary>Unfences a caught-up broker and gives it the leaderless partitions it can lead.</summary>
     private async Task UnfenceAsync(MetadataImage image, BrokerRegistration broker, CancellationToken token)
     {
-        List<MetadataRecord> records = [MetadataRecord.Of(new UnfenceBrokerRecord { Id = broker.Id, Epoch = broker.Epoch })];
-        bool Eligible(int b) => b == broker.Id || IsEligible(image, b);
+        var records = new List<MetadataRecord>();
+        var elections = AddUnfenceChanges(image, broker.Id, broker.Epoch, records);
+        await CommitAsync(records, token).ConfigureAwait(false);
+        LogUnfenced(_logger, broker.Id, elections);
+    }
+
+    /// <summary>Adds the unfencing of a broker and the leaders it gives to leaderless partitions; returns how many it leads now.</summary>
+    private int AddUnfenceChanges(MetadataImage image, int brokerId, long brokerEpoch, List<MetadataRecord> records)
+    {
+        records.Add(MetadataRecord.Of(new UnfenceBrokerRecord { Id = brokerId, Epoch = brokerEpoch }));
+        var elections = 0;
+        bool Eligible(int b) => b == brokerId || IsEligible(image, b);
         foreach (var topic in image.TopicsById.Values)
         {
             foreach (var partition in topic.Partitions.Values)
             {
-                if (partition.Leader != PartitionImage.NoLeader || !partition.Replicas.Contains(broker.Id))
+                if (partition.Leader != PartitionImage.NoLeader || !partition.Replicas.Contains(brokerId))
                     continue;
                 var change = PartitionChangeBuilder.Build(topic.Id, partition, partition.Isr, Eligible, UncleanElectionAllowed(image, topic.Name));
                 if (change is not null)
+                {
                     records.Add(MetadataRecord.Of(change));
+                    elections++;
+                }
             }
         }
-        await CommitAsync(records, token).ConfigureAwait(false);
-        LogUnfenced(_logger, broker.Id, records.Count - 1);
+        return elections;
     }
 
     private async Task<ControllerReply> UnregisterBrokerCoreAsync(int brokerId, CancellationToken token)

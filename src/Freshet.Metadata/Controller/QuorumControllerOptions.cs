@@ -31,6 +31,15 @@ public sealed class QuorumControllerOptions
     /// </summary>
     public int? SessionCheckIntervalMs { get; init; }
 
+    /// <summary>
+    /// The broker of a combined node whose quorum is this node alone, or null. That broker reads the very image this
+    /// controller writes, so it has caught up with the metadata log the moment its registration commits: it is
+    /// registered and unfenced (and given the partitions it can lead) in one entry, rather than registered fenced and
+    /// unfenced by its next heartbeat in a second one. Kafka unfences a broker once it has caught up; here that is
+    /// already true, and a lone node's start-up is one metadata commit shorter.
+    /// </summary>
+    public int? CoLocatedBrokerId { get; init; }
+
     /// <summary>Producer ids handed out per AllocateProducerIds call, as Kafka's controller does.</summary>
     public int ProducerIdBlockSize { get; init; } = 1000;
 

@@ -215,4 +215,47 @@ public class BrokerLifecycleTests
         Assert.Equal(2, active.Image.Partition("t", 0)!.Leader);
         Assert.Equal([2], active.Image.Partition("t", 0)!.Isr.ToArray());
     }
+
+    [Fact]
+    public async Task The_broker_of_a_lone_combined_node_is_registered_unfenced_and_leads_its_partitions_again_in_the_same_entry()
+    {
+        // Node 1 is the only voter and also broker 1; broker 2 is a broker-only node following it.
+        await using var cluster = await ControllerCluster.StartAsync(nodes: 1, clock => new QuorumControllerOptions
+        {
+            Time = clock,
+            Random = new Random(42),
+            BrokerSessionTimeoutMs = ControllerCluster.SessionTimeoutMs,
+            SessionCheckIntervalMs = 3_600_000,
+            LeaderImbalanceCheckIntervalMs = 3_600_000,
+            CoLocatedBrokerId = 1,
+        });
+        var active = await cluster.ActiveAsync();
+
+        var epoch = await cluster.RegisterAsync(1);
+        Assert.False(active.Image.Brokers[1].Fenced);
+        Assert.Equal(epoch, active.Image.Offset);
+
+        // Any other broker still waits until its heartbeat shows it has caught up.
+        await cluster.RegisterAsync(2);
+        Assert.True(active.Image.Brokers[2].Fenced);
+
+        Assert.Equal(ErrorCode.None, (await active.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1]]))).Error);
+        var before = active.Image.Partition("t", 0)!;
+        Assert.Equal(1, before.Leader);
+
+        // A restart: a new incarnation once the old one's session expired. Its old leadership is taken away and given
+        // back by the one entry that registers it, so no later entry is needed before it serves the partition.
+        cluster.Clock.Advance(TimeSpan.FromMilliseconds(ControllerCluster.SessionTimeoutMs + 1));
+        var restartEpoch = await cluster.RegisterAsync(1);
+
+        Assert.Equal(restartEpoch, active.Image.Offset);
+        Assert.False(active.Image.Brokers[1].Fenced);
+        var after = active.Image.Partition("t", 0)!;
+        Assert.Equal(1, after.Leader);
+        Assert.Equal([1], after.Isr.ToArray());
+        Assert.True(after.LeaderEpoch > before.LeaderEpoch);
+        var heartbeat = await cluster.HeartbeatAsync(1);
+        Assert.False(heartbeat.IsFenced);
+        Assert.Equal(restartEpoch, active.Image.Offset);
+    }
 }
