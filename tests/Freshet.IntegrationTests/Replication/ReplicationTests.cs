@@ -139,16 +139,7 @@ public sealed class ReplicationTests
     [Fact]
     public async Task A_new_leader_truncates_the_divergent_tail_of_the_old_one()
     {
-        await using var cluster = await ReplicatedCluster.StartAsync(3, Settings);
-        await cluster.CreateTopicAsync(leader: 1);
-        using (var producer = new ProducerBuilder<Null, string>(cluster.Producer(1)).Build())
-        {
-            for (var i = 0; i < 5; i++)
-            {
-                await producer.ProduceAsync(Topic, new Message<Null, string> { Value = "shared-" + i });
-            }
-        }
-        await EventuallyAsync(() => cluster.PartitionOn(2).Log.LogEndOffset == 5 && cluster.PartitionOn(3).Log.LogEndOffset == 5, "both followers have the records");
+        await using var cluster = await StartWithFiveSharedRecordsAsync();
 
         // Broker 2 is elected while broker 1 has not heard: broker 1 still takes acks=1 writes in epoch 1.
         cluster.Elect(2, [2, 3], [2, 3]);
@@ -178,16 +169,7 @@ public sealed class ReplicationTests
     [Fact]
     public async Task A_follower_drops_an_epoch_it_started_as_leader_without_writing_and_rejoins_the_isr()
     {
-        await using var cluster = await ReplicatedCluster.StartAsync(3, Settings);
-        await cluster.CreateTopicAsync(leader: 1);
-        using (var producer = new ProducerBuilder<Null, string>(cluster.Producer(1)).Build())
-        {
-            for (var i = 0; i < 5; i++)
-            {
-                await producer.ProduceAsync(Topic, new Message<Null, string> { Value = "shared-" + i });
-            }
-        }
-        await EventuallyAsync(() => cluster.PartitionOn(2).Log.LogEndOffset == 5 && cluster.PartitionOn(3).Log.LogEndOffset == 5, "both followers have the records");
+        await using var cluster = await StartWithFiveSharedRecordsAsync();
 
         // Broker 1 alone hears that it leads epoch 2: it starts the epoch at offset 5 and writes nothing in it,
         // as a restarted broker does while it replays a metadata log that has moved on.
@@ -209,5 +191,29 @@ public sealed class ReplicationTests
         await EventuallyAsync(() => broker1.Log.LogEndOffset == 9 && cluster.State.Isr.Contains(1), "broker 1 catches up and rejoins the ISR");
         Assert.Equal(3, broker1.Log.LatestEpoch);
         Assert.Equal(cluster.SegmentBytes(2), cluster.SegmentBytes(1));
+    }
+
+    /// <summary>Three brokers, broker 1 leading epoch 1, and five records every replica holds.</summary>
+    private static async Task<ReplicatedCluster> StartWithFiveSharedRecordsAsync()
+    {
+        var cluster = await ReplicatedCluster.StartAsync(3, Settings);
+        try
+        {
+            await cluster.CreateTopicAsync(leader: 1);
+            using (var producer = new ProducerBuilder<Null, string>(cluster.Producer(1)).Build())
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    await producer.ProduceAsync(Topic, new Message<Null, string> { Value = "shared-" + i });
+                }
+            }
+            await EventuallyAsync(() => cluster.PartitionOn(2).Log.LogEndOffset == 5 && cluster.PartitionOn(3).Log.LogEndOffset == 5, "both followers have the records");
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
     }
 }
