@@ -20,11 +20,7 @@ public sealed class CommitDurabilityTests
     [Fact]
     public async Task A_group_resumes_from_its_last_acknowledged_commit_after_the_coordinator_is_killed()
     {
-        await using var cluster = await FreshetCluster.StartAsync(
-            3, [.. FreshetCluster.FastFailover, "offsets.topic.replication.factor=3", $"offsets.topic.num.partitions={OffsetsPartitions}"]);
-        await cluster.WaitForBrokersAsync(Deadline);
-        await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 3 });
-        await WaitForFullIsrAsync(cluster, Topic, 1, 3);
+        await using var cluster = await StartWithReplicatedTopicAsync();
         using (var producer = new ProducerBuilder<Null, string>(ReliableProducer(cluster)).Build())
         {
             for (var i = 0; i < Messages; i++)
@@ -57,11 +53,7 @@ public sealed class CommitDurabilityTests
     [Fact]
     public async Task Acknowledged_group_and_offset_deletions_survive_the_coordinator_being_killed()
     {
-        await using var cluster = await FreshetCluster.StartAsync(
-            3, [.. FreshetCluster.FastFailover, "offsets.topic.replication.factor=3", $"offsets.topic.num.partitions={OffsetsPartitions}"]);
-        await cluster.WaitForBrokersAsync(Deadline);
-        await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 3 });
-        await WaitForFullIsrAsync(cluster, Topic, 1, 3);
+        await using var cluster = await StartWithReplicatedTopicAsync();
 
         // Two groups on one __consumer_offsets partition, so one coordinator holds both.
         var deletedGroup = Consumer(cluster).GroupId;
@@ -142,6 +134,25 @@ public sealed class CommitDurabilityTests
             {
             }
             Thread.Sleep(200);
+        }
+    }
+
+    /// <summary>Three nodes, the offsets topic at replication factor 3, and the topic fully in sync on all three.</summary>
+    private static async Task<FreshetCluster> StartWithReplicatedTopicAsync()
+    {
+        var cluster = await FreshetCluster.StartAsync(
+            3, [.. FreshetCluster.FastFailover, "offsets.topic.replication.factor=3", $"offsets.topic.num.partitions={OffsetsPartitions}"]);
+        try
+        {
+            await cluster.WaitForBrokersAsync(Deadline);
+            await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = 1, ReplicationFactor = 3 });
+            await WaitForFullIsrAsync(cluster, Topic, 1, 3);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
         }
     }
 }
