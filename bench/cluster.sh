@@ -11,7 +11,7 @@
 #   bench/cluster.sh --duration N      produce runs of N seconds
 #   bench/cluster.sh --failovers N     N failover runs (median and max reported)
 #   bench/cluster.sh --failover-only   skip the produce runs
-#   bench/cluster.sh --no-build        use the freshet already published in bench/out/freshet
+#   bench/cluster.sh --no-build        use the freshet already published in bench/out/freshet-aot (or -r2r)
 #   bench/cluster.sh --election-ms N   controller.quorum.election.timeout.ms (default 400)
 #
 # Failure detection is tuned down as an operator who wants fast failover would tune it: broker session 1 s with a
@@ -43,8 +43,7 @@ OUT=${BENCH_OUT:-$(mktemp -d /tmp/freshet-cluster.XXXXXX)}
 mkdir -p "$OUT"
 
 if [[ $BUILD == 1 ]]; then
-  echo "publishing freshet..."
-  dotnet publish "$ROOT/src/Freshet.Server" -c Release -r "$RID" --self-contained false -o "$ROOT/bench/out/freshet" -v quiet -nologo > /dev/null
+  publish_freshet
 fi
 
 SESSION_MS=1000

@@ -1,9 +1,15 @@
 # Helpers shared by bench/run.sh and bench/scale.sh: build, free ports, start and stop the two servers, RSS.
 # Every process started here is stopped by the EXIT trap, and every temporary directory removed.
 
-# The broker as it ships: published for this machine's runtime, precompiled (ReadyToRun).
+# The broker as it ships: published for this machine's runtime and compiled ahead of time (NativeAOT).
+# FRESHET_BUILD=r2r measures the other way to publish it, precompiled (ReadyToRun) on the shared runtime.
 case "$(uname -m)" in aarch64|arm64) RID=linux-arm64 ;; *) RID=linux-x64 ;; esac
-FRESHET="$ROOT/bench/out/freshet/freshet"
+FRESHET_BUILD=${FRESHET_BUILD:-aot}
+case "$FRESHET_BUILD" in
+  aot|r2r) ;;
+  *) echo "FRESHET_BUILD is aot or r2r, not '$FRESHET_BUILD'" >&2; exit 2 ;;
+esac
+FRESHET="$ROOT/bench/out/freshet-$FRESHET_BUILD/freshet"
 CEILING="$ROOT/bench/Freshet.Bench.Ceiling/bin/Release/net10.0/Freshet.Bench.Ceiling"
 SCALE="$ROOT/bench/Freshet.Bench.Scale/bin/Release/net10.0/Freshet.Bench.Scale"
 BENCH_PIDS=()
@@ -18,10 +24,24 @@ trap cleanup EXIT
 
 build_release() {
   echo "building Release..."
-  dotnet publish "$ROOT/src/Freshet.Server" -c Release -r "$RID" --self-contained false -o "$ROOT/bench/out/freshet" -v quiet -nologo > /dev/null
+  publish_freshet
   for project in bench/Freshet.Bench.Ceiling bench/Freshet.Bench.Scale; do
     dotnet build "$ROOT/$project" -c Release -v quiet -nologo > /dev/null
   done
+}
+
+publish_freshet() {
+  echo "publishing freshet ($FRESHET_BUILD)..."
+  if [[ $FRESHET_BUILD == aot ]]; then
+    # The native link needs a C toolchain: clang by default, gcc where clang is not installed.
+    local linker=()
+    command -v clang >/dev/null 2>&1 || linker=(-p:CppCompilerAndLinker=gcc)
+    dotnet publish "$ROOT/src/Freshet.Server" -c Release -r "$RID" -p:PublishAot=true "${linker[@]}" \
+      -o "$(dirname "$FRESHET")" -v quiet -nologo > /dev/null
+  else
+    dotnet publish "$ROOT/src/Freshet.Server" -c Release -r "$RID" --self-contained false \
+      -o "$(dirname "$FRESHET")" -v quiet -nologo > /dev/null
+  fi
 }
 
 free_port() {

@@ -21,7 +21,10 @@ internal static class SelfLauncher
     public static ProcessStartInfo StartInfo(IReadOnlyList<string> freshetArguments)
     {
         var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("The path of this process is unknown.");
-        var entry = Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("The entry assembly is unknown.");
+        // Only the dotnet host needs the entry assembly's path; a native (ahead-of-time) executable has none, so it
+        // is named from the base directory rather than Assembly.Location.
+        var entryName = Assembly.GetEntryAssembly()?.GetName().Name ?? throw new InvalidOperationException("The entry assembly is unknown.");
+        var entry = Path.Combine(AppContext.BaseDirectory, entryName + ".dll");
         var (fileName, leading) = Command(processPath, entry);
         var info = new ProcessStartInfo(fileName)
         {
