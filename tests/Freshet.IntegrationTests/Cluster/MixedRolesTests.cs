@@ -33,7 +33,7 @@ public sealed class MixedRolesTests
         // The active controller, also a broker, dies. The broker-only node registers and heartbeats with the next one,
         // and learns from the surviving combined nodes' metadata log of a topic that only it can complete: with one of
         // the four brokers down, replication factor 3 needs it.
-        var controller = await cluster.ActiveControllerAsync();
+        var controller = await cluster.QuorumLeaderAsync(Enumerable.Range(1, 3));
         Assert.InRange(controller, 1, 3);
         await cluster.KillAsync(controller);
         await FreshetCluster.WaitUntilAsync(

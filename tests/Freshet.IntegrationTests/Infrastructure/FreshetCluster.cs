@@ -295,9 +295,16 @@ public sealed class FreshetCluster : IAsyncDisposable
     /// The active controller of a dedicated-controller cluster as a running controller names it on the wire (the
     /// CurrentLeader of a metadata-log Fetch, what broker-only nodes read), or -1 when none answers with one.
     /// </summary>
-    public async Task<int> ActiveDedicatedControllerAsync()
+    public Task<int> ActiveDedicatedControllerAsync() => QuorumLeaderAsync(ControllerIds);
+
+    /// <summary>
+    /// The quorum's leader as the given controller nodes (dedicated or combined) name it on the wire, or -1 when none
+    /// answers with one. DescribeCluster cannot tell it in a cluster with broker-only nodes: the client may send it to
+    /// one of those, which names itself, as Kafka's brokers name a live broker for admin clients to send to.
+    /// </summary>
+    public async Task<int> QuorumLeaderAsync(IEnumerable<int> controllerNodes)
     {
-        foreach (var id in ControllerIds)
+        foreach (var id in controllerNodes)
         {
             if (_nodes[id - 1] is not { HasExited: false } node)
                 continue;

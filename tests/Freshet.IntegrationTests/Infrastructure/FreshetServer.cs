@@ -48,12 +48,7 @@ public sealed partial class FreshetServer : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    public static int FreePort() => ServerPorts.Take();
 
     /// <param name="overrides">Broker properties passed as --override key=value.</param>
     public static Task<FreshetServer> StartAsync(string dataDirectory, int port, params string[] overrides) =>

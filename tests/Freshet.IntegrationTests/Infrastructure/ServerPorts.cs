@@ -1,0 +1,67 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Freshet.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// Ports for test servers to listen on, taken below the kernel's ephemeral range. A port the kernel hands out for
+/// "any free port" comes from the same range as the local ports of outgoing connections, so between the probe that
+/// found it free and the server's bind, a client's or another node's connect() could take it (a CI run failed on
+/// "Address already in use" for a Raft port that way). Ports below the range are never used for connections, and the
+/// ones handed out here are spread from a random start, so concurrent clusters do not pick the same ones.
+/// </summary>
+internal static class ServerPorts
+{
+    private const int Lowest = 10_000;
+    private static readonly int s_span = EphemeralLow() - Lowest;
+    private static int s_next = Random.Shared.Next(Math.Max(1, s_span));
+
+    public static int Take()
+    {
+        if (s_span < 1_000)
+            return AnyFreePort();
+        for (var attempt = 0; attempt < s_span; attempt++)
+        {
+            var port = Lowest + (int)((uint)Interlocked.Increment(ref s_next) % (uint)s_span);
+            if (IsFree(port))
+                return port;
+        }
+        throw new InvalidOperationException($"No free port between {Lowest} and {Lowest + s_span}.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int AnyFreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first port of <c>ip_local_port_range</c>; Linux's default where it cannot be read.</summary>
+    private static int EphemeralLow()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32_768;
+        }
+    }
+}
