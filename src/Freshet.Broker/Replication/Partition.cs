@@ -11,11 +11,15 @@ namespace Freshet.Broker.Replication;
 /// One partition hosted here, as leader or follower: its log, leader epoch, replicas and ISR as the metadata image
 /// gives them, and two signals: <see cref="NextAppend"/> (replica fetches wait on it) and
 /// <see cref="NextHighWatermark"/> (consumer fetches and acks=all produces wait on it). Role and ISR change under
-/// one lock that leader appends also hold, so no append lands in an epoch this broker no longer leads.
+/// one lock, the gate. Leader appends enter under it and write outside it, and a role change waits until the appends
+/// that entered have left, as Kafka's leader-ISR update lock is shared by appends and exclusive to role changes:
+/// appends to one partition overlap their writes, and none lands in an epoch this broker no longer leads.
 /// </summary>
 internal sealed partial class Partition
 {
     private readonly object _gate = new();
+    private int _leaderAppends;
+    private int _roleChangesWaiting;
     private readonly TimeProvider _time;
     private readonly IAlterPartitionChannel? _alterPartition;
     private readonly Dictionary<int, FollowerState> _followers = [];
@@ -84,11 +88,19 @@ internal sealed partial class Partition
     {
         lock (_gate)
         {
-            if (LeaderEpoch >= 0)
+            BeginRoleChange();
+            try
             {
-                return;
+                if (LeaderEpoch >= 0)
+                {
+                    return;
+                }
+                ApplyLeader(new PartitionImage(Id.Partition, [LocalBrokerId], [LocalBrokerId], [], [], LocalBrokerId, 0, 0));
             }
-            ApplyLeader(new PartitionImage(Id.Partition, [LocalBrokerId], [LocalBrokerId], [], [], LocalBrokerId, 0, 0));
+            finally
+            {
+                EndRoleChange();
+            }
         }
     }
 
@@ -98,22 +110,30 @@ internal sealed partial class Partition
         RoleChange change;
         lock (_gate)
         {
-            if (state.LeaderEpoch < LeaderEpoch || (state.LeaderEpoch == LeaderEpoch && state.PartitionEpoch < PartitionEpoch))
+            BeginRoleChange();
+            try
             {
-                return RoleChange.Stale;
+                if (state.LeaderEpoch < LeaderEpoch || (state.LeaderEpoch == LeaderEpoch && state.PartitionEpoch < PartitionEpoch))
+                {
+                    return RoleChange.Stale;
+                }
+                var wasLeader = _isLeader;
+                var previousEpoch = LeaderEpoch;
+                if (state.Leader == LocalBrokerId)
+                {
+                    ApplyLeader(state);
+                    change = !wasLeader || previousEpoch != state.LeaderEpoch ? RoleChange.BecameLeader : RoleChange.Unchanged;
+                }
+                else
+                {
+                    var leaderMoved = LeaderId != state.Leader || previousEpoch != state.LeaderEpoch;
+                    ApplyFollower(state);
+                    change = wasLeader ? RoleChange.Resigned : leaderMoved ? RoleChange.FollowsNewLeader : RoleChange.Unchanged;
+                }
             }
-            var wasLeader = _isLeader;
-            var previousEpoch = LeaderEpoch;
-            if (state.Leader == LocalBrokerId)
+            finally
             {
-                ApplyLeader(state);
-                change = !wasLeader || previousEpoch != state.LeaderEpoch ? RoleChange.BecameLeader : RoleChange.Unchanged;
-            }
-            else
-            {
-                var leaderMoved = LeaderId != state.Leader || previousEpoch != state.LeaderEpoch;
-                ApplyFollower(state);
-                change = wasLeader ? RoleChange.Resigned : leaderMoved ? RoleChange.FollowsNewLeader : RoleChange.Unchanged;
+                EndRoleChange();
             }
         }
         // Waiters re-check: an acks=all produce learns it lost leadership, a fetch sees the new high watermark.
@@ -127,9 +147,11 @@ internal sealed partial class Partition
     {
         lock (_gate)
         {
+            BeginRoleChange();
             _isLeader = false;
             LeaderId = -1;
             _followers.Clear();
+            EndRoleChange();
         }
         SignalAppend();
         SignalHighWatermark();
@@ -165,17 +187,24 @@ internal sealed partial class Partition
     {
         LogAppendInfo info;
         bool highWatermarkMoved;
+        var epoch = EnterLeaderAppend();
+        try
+        {
+            info = Log.Append(batches, epoch, origin);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                LeaveLeaderAppend();
+            }
+        }
+        if (info.IsDuplicate)
+        {
+            return info;
+        }
         lock (_gate)
         {
-            if (!_isLeader)
-            {
-                throw new NotLeaderOrFollowerException($"This broker does not lead {Id.Topic}-{Id.Partition}.");
-            }
-            info = Log.Append(batches, LeaderEpoch, origin);
-            if (info.IsDuplicate)
-            {
-                return info;
-            }
             highWatermarkMoved = TryAdvanceHighWatermark();
         }
         SignalAppend();

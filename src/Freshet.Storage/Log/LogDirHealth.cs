@@ -27,6 +27,9 @@ internal sealed class LogDirHealth(string logDir, DiskFaults? faults, ILogger lo
     /// <summary>The faulty-disk hook: throws when a test failed this dir.</summary>
     public void InjectFault(string operation) => faults?.ThrowIfFailing(LogDir, operation);
 
+    /// <summary>Before an append writes its record bytes (outside the append lock): a test may stall or fail it.</summary>
+    public void InjectWriteFault() => faults?.BeforeWrite(LogDir);
+
     /// <summary>Takes the dir offline and returns the error to throw in place of <paramref name="error"/>.</summary>
     public KafkaStorageException Fail(TopicPartition tp, string operation, IOException error)
     {

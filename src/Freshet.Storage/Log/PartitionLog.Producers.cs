@@ -107,6 +107,7 @@ public sealed partial class PartitionLog
         byte[] bytes;
         lock (_appendLock)
         {
+            AwaitWritesInFlight();
             if (_closed || IsOffline)
             {
                 return;

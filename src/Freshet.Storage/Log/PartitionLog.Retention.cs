@@ -14,6 +14,7 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
+            AwaitWritesInFlight();
             ObjectDisposedException.ThrowIf(_closed, this);
             var highWatermark = HighWatermark;
             if (offset < 0 || offset > highWatermark)
@@ -40,6 +41,7 @@ public sealed partial class PartitionLog
         }
         lock (_appendLock)
         {
+            AwaitWritesInFlight();
             // A log closed under the fetch (its partition deleted or moved) has nothing left to follow.
             if (!_closed)
             {
@@ -75,6 +77,7 @@ public sealed partial class PartitionLog
         string reason;
         lock (_appendLock)
         {
+            AwaitWritesInFlight();
             if (_closed)
             {
                 return [];

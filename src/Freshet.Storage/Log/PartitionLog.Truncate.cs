@@ -30,6 +30,7 @@ public sealed partial class PartitionLog
         {
             lock (_appendLock)
             {
+                AwaitWritesInFlight();
                 ObjectDisposedException.ThrowIf(_closed, this);
                 if (offset >= _logEndOffset)
                 {
@@ -63,6 +64,7 @@ public sealed partial class PartitionLog
         {
             lock (_appendLock)
             {
+                AwaitWritesInFlight();
                 ObjectDisposedException.ThrowIf(_closed, this);
                 StartAt(newStartOffset);
             }

@@ -197,6 +197,7 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
+            AwaitWritesInFlight();
             if (_closed)
             {
                 return;

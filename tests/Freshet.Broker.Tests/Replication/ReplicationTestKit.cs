@@ -46,10 +46,10 @@ internal sealed class PartitionFixture : IDisposable
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "freshet-rep-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly LogManager _logs;
 
-    public PartitionFixture(int localBrokerId = 1)
+    public PartitionFixture(int localBrokerId = 1, Storage.IO.DiskFaults? faults = null)
     {
         Directory.CreateDirectory(_dir);
-        _logs = new LogManager(new LogManagerOptions { LogDirs = [_dir], ClusterId = "test-cluster" }, NullLoggerFactory.Instance);
+        _logs = new LogManager(new LogManagerOptions { LogDirs = [_dir], ClusterId = "test-cluster", DiskFaults = faults }, NullLoggerFactory.Instance);
         _logs.LoadLogs(_ => new LogConfig());
         var id = new TopicPartition("orders", 0);
         var log = _logs.CreateLog(id, KafkaUuid.NewRandom(), new LogConfig());

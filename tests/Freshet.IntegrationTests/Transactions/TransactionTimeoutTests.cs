@@ -18,13 +18,17 @@ public sealed class TransactionTimeoutTests
         var bootstrap = scope.BootstrapServers;
         await GroupTestSupport.CreateTopicAsync(bootstrap, "timeout", 1);
 
-        using var producer = TransactionalProducer(bootstrap, "slow-id", transactionTimeoutMs: 1_500);
+        // The records go out together, so the transaction is open well within its timeout when they are acknowledged
+        // even on a loaded machine; awaited one by one they could outlive it and be fenced by the abort under test.
+        using var producer = TransactionalProducer(bootstrap, "slow-id", transactionTimeoutMs: 4_000);
         producer.InitTransactions(TimeSpan.FromSeconds(30));
         producer.BeginTransaction();
+        var sends = new List<Task>();
         for (var i = 0; i < 20; i++)
         {
-            await producer.ProduceAsync("timeout", new Message<string, string> { Key = "k", Value = "late-" + i });
+            sends.Add(producer.ProduceAsync("timeout", new Message<string, string> { Key = "k", Value = "late-" + i }));
         }
+        await Task.WhenAll(sends);
 
         // The coordinator aborts it: the last stable offset moves past the records and their ABORT marker.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
