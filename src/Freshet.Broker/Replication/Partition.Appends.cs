@@ -1,9 +1,10 @@
 namespace Freshet.Broker.Replication;
 
 /// <summary>
-/// Leader appends against role changes, under the gate: any number of appends may be in the log at once (each holds
-/// the log's own append lock only while it reserves offsets), and a role change waits for them to leave and holds
-/// new ones back until it is done, so an append never straddles a change of epoch or role.
+/// Leader appends against role changes, under the gate: appends count themselves in and out and write to the log
+/// (which orders them under its own append lock) with the gate free, so a write or an fsync holds up no follower
+/// fetch or ISR change. A role change waits for the appends in the log to leave and holds new ones back until it is
+/// done, so an append never straddles a change of epoch or role.
 /// </summary>
 internal sealed partial class Partition
 {

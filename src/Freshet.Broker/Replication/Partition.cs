@@ -13,7 +13,7 @@ namespace Freshet.Broker.Replication;
 /// <see cref="NextHighWatermark"/> (consumer fetches and acks=all produces wait on it). Role and ISR change under
 /// one lock, the gate. Leader appends enter under it and write outside it, and a role change waits until the appends
 /// that entered have left, as Kafka's leader-ISR update lock is shared by appends and exclusive to role changes:
-/// appends to one partition overlap their writes, and none lands in an epoch this broker no longer leads.
+/// follower fetches are not held up by a leader's write, and no append lands in an epoch this broker no longer leads.
 /// </summary>
 internal sealed partial class Partition
 {

@@ -27,7 +27,7 @@ internal sealed class LogDirHealth(string logDir, DiskFaults? faults, ILogger lo
     /// <summary>The faulty-disk hook: throws when a test failed this dir.</summary>
     public void InjectFault(string operation) => faults?.ThrowIfFailing(LogDir, operation);
 
-    /// <summary>Before an append writes its record bytes (outside the append lock): a test may stall or fail it.</summary>
+    /// <summary>Before an append writes its record bytes: a test may stall it, as a slow disk would, or fail it.</summary>
     public void InjectWriteFault() => faults?.BeforeWrite(LogDir);
 
     /// <summary>Takes the dir offline and returns the error to throw in place of <paramref name="error"/>.</summary>

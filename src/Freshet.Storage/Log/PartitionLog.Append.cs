@@ -40,8 +40,6 @@ public sealed partial class PartitionLog
     {
         LogSegment? rolled = null;
         byte[]? rollSnapshot = null;
-        LogSegment active;
-        int position;
         LogAppendInfo info;
         lock (_appendLock)
         {
@@ -51,38 +49,26 @@ public sealed partial class PartitionLog
                 return new LogAppendInfo(duplicate.FirstOffset, duplicate.LastOffset, duplicate.Timestamp, -1, 0, IsDuplicate: true);
             }
             var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-            var firstOffset = NextOffsetToAssign();
+            var firstOffset = _logEndOffset;
             var (lastOffset, maxTimestamp) = AssignOffsets(batches, firstOffset, leaderEpoch, config.LogAppendTime ? now : -1);
-            active = _segments[^1];
+            var active = _segments[^1];
             if (RollReason(active, batches.Length, lastOffset, now, config) is { } reason)
             {
-                // The rolled segment's last index entries and the snapshot need every append before this one published.
-                AwaitWritesInFlight();
                 rolled = active;
                 active = Roll(reason, config);
                 rollSnapshot = Producers.ProducerSnapshot.Write(_producers);
             }
             Health.InjectFault("append");
-            position = active.Reserve(batches, now);
+            Health.InjectWriteFault();
+            active.Append(batches, now);
             ApplyProducers(batches, active);
             if (leaderEpoch > _epochs.LatestEpoch)
             {
                 _epochs.Assign(leaderEpoch, firstOffset);
             }
-            BeginWrite(lastOffset + 1);
+            Volatile.Write(ref _logEndOffset, lastOffset + 1);
             info = new LogAppendInfo(firstOffset, lastOffset, maxTimestamp, config.LogAppendTime ? now : -1, batches.Length);
         }
-        try
-        {
-            Health.InjectWriteFault();
-            active.Write(batches, position);
-        }
-        catch
-        {
-            FailWrite();
-            throw;
-        }
-        PublishInOrder(active, position + batches.Length, info.FirstOffset, info.LastOffset + 1);
         if (rolled is not null)
         {
             CompleteRoll(rolled, rolled.NextOffset, rollSnapshot!);
@@ -160,11 +146,11 @@ public sealed partial class PartitionLog
 
     private static string? RollReason(LogSegment active, int bytes, long lastOffset, long now, LogConfig config)
     {
-        if (active.ReservedSize == 0)
+        if (active.Size == 0)
         {
             return null;
         }
-        if ((long)active.ReservedSize + bytes > config.SegmentBytes)
+        if ((long)active.Size + bytes > config.SegmentBytes)
         {
             return "segment.bytes";
         }

@@ -29,7 +29,6 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             ObjectDisposedException.ThrowIf(_closed, this);
             Guard("epoch checkpoint", () => _epochs.Assign(epoch, offset));
         }

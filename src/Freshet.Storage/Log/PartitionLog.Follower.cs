@@ -40,7 +40,6 @@ public sealed partial class PartitionLog
         LogAppendInfo info;
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             ObjectDisposedException.ThrowIf(_closed, this);
             var firstOffset = RecordBatchHeader.Read(batches).BaseOffset;
             if (firstOffset < _logEndOffset)

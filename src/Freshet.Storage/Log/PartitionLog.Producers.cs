@@ -107,7 +107,6 @@ public sealed partial class PartitionLog
         byte[] bytes;
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             if (_closed || IsOffline)
             {
                 return;

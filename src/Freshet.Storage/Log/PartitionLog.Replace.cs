@@ -20,7 +20,6 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             var index = Array.IndexOf(_segments, old);
             if (_closed || index < 0 || index == _segments.Length - 1 || truncations != _truncations)
             {

@@ -14,7 +14,6 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             ObjectDisposedException.ThrowIf(_closed, this);
             var highWatermark = HighWatermark;
             if (offset < 0 || offset > highWatermark)
@@ -41,7 +40,6 @@ public sealed partial class PartitionLog
         }
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             // A log closed under the fetch (its partition deleted or moved) has nothing left to follow.
             if (!_closed)
             {
@@ -77,7 +75,6 @@ public sealed partial class PartitionLog
         string reason;
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             if (_closed)
             {
                 return [];

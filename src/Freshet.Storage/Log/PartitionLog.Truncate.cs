@@ -30,7 +30,6 @@ public sealed partial class PartitionLog
         {
             lock (_appendLock)
             {
-                AwaitWritesInFlight();
                 ObjectDisposedException.ThrowIf(_closed, this);
                 if (offset >= _logEndOffset)
                 {
@@ -64,7 +63,6 @@ public sealed partial class PartitionLog
         {
             lock (_appendLock)
             {
-                AwaitWritesInFlight();
                 ObjectDisposedException.ThrowIf(_closed, this);
                 StartAt(newStartOffset);
             }

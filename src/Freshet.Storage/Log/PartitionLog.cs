@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace Freshet.Storage;
 
 /// <summary>
-/// The log of one partition: segments ordered by base offset, the last one active. Appends take their offsets
-/// and file bytes under an append lock and write them outside it (see PartitionLog.InFlight.cs); reads take no
-/// lock and see what was published before they started (segment list, then log end offset, then the segment's size).
+/// The log of one partition: segments ordered by base offset, the last one active. Appends are serialised by
+/// an append lock that covers only the write itself; reads take no lock and see what was published before
+/// they started (segment list, then log end offset, then the segment's size).
 /// </summary>
 public sealed partial class PartitionLog
 {
@@ -197,7 +197,6 @@ public sealed partial class PartitionLog
     {
         lock (_appendLock)
         {
-            AwaitWritesInFlight();
             if (_closed)
             {
                 return;

@@ -49,7 +49,6 @@ internal sealed partial class LogSegment
                 RandomAccess.SetLength(_log, end);
             }
             _size = end;
-            _reservedSize = end;
             if (_maxTimestamp.Timestamp >= 0)
             {
                 _timeIndex.MaybeAppend(_maxTimestamp.Timestamp, _maxTimestamp.Offset);

@@ -50,11 +50,6 @@ internal sealed partial class LogSegment
         }
         var limit = Size;
         var (_, position) = _offsetIndex!.Lookup(_timeIndex!.Lookup(timestamp));
-        if (position >= limit)
-        {
-            // The entry belongs to an append still being written: the batches readers may see lie before it.
-            position = 0;
-        }
         while (BatchHeaders.TryRead(_log, position, limit, out var header))
         {
             if (header.MaxTimestamp >= timestamp)

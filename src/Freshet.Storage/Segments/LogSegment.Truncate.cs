@@ -24,7 +24,6 @@ internal sealed partial class LogSegment
             _timeIndex!.TruncateFrom(cutOffset, preallocate: false);
             TxnIndex.TruncateFrom(cutOffset);
             Volatile.Write(ref _size, position);
-            _reservedSize = position;
             RandomAccess.SetLength(_log, position);
             RandomAccess.FlushToDisk(_log);
             var (offset, start) = _offsetIndex.Lookup(cutOffset);

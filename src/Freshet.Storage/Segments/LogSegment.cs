@@ -7,9 +7,8 @@ namespace Freshet.Storage.Segments;
 
 /// <summary>
 /// One segment: a .log of record batches named by its base offset, with its sparse .index and .timeindex.
-/// Appends reserve their bytes one at a time (the log's append lock), write them without a lock and publish them
-/// in reservation order; reads come from any thread and see the bytes below <see cref="Size"/>, which is
-/// published after the bytes are written.
+/// Appends come from one thread at a time (the log's append lock); reads come from any thread and see the
+/// bytes below <see cref="Size"/>, which is published after the bytes and their index entries are written.
 /// Indexes of inactive segments load on first use, so start-up does not read every index of every log.
 /// </summary>
 internal sealed partial class LogSegment : IDisposable
@@ -22,7 +21,6 @@ internal sealed partial class LogSegment : IDisposable
     private OffsetIndex? _offsetIndex;
     private TimeIndex? _timeIndex;
     private int _size;
-    private int _reservedSize;
     private int _bytesSinceLastIndexEntry;
     private long _nextOffset;
     private MaxTimestamp _maxTimestamp = MaxTimestamp.None;
@@ -35,7 +33,6 @@ internal sealed partial class LogSegment : IDisposable
         BaseOffset = baseOffset;
         _log = log;
         _size = size;
-        _reservedSize = size;
         _nextOffset = baseOffset;
         _indexIntervalBytes = indexIntervalBytes;
         _maxIndexBytes = maxIndexBytes;
@@ -52,9 +49,6 @@ internal sealed partial class LogSegment : IDisposable
 
     /// <summary>Bytes of whole batches readers may see.</summary>
     public int Size => Volatile.Read(ref _size);
-
-    /// <summary>Bytes taken by appends, published or still being written; where the next append goes. Under the append lock.</summary>
-    public int ReservedSize => _reservedSize;
 
     /// <summary>The offset after the last batch (for inactive segments loaded lazily, the next segment's base).</summary>
     public long NextOffset
