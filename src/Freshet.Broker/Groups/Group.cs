@@ -42,6 +42,13 @@ internal sealed class Group(string groupId, DateTimeOffset now)
     public Dictionary<TopicPartition, long> OffsetLogPositions { get; } = [];
 
     /// <summary>
+    /// Where in __consumer_offsets the latest commit was appended, durable or not yet (-1: none since the load). A
+    /// deletion whose tombstones come before it must not drop the group: the commit brings it back, as a read of the
+    /// log would, even when it becomes durable after the tombstones do.
+    /// </summary>
+    public long LastCommitAppendedAt { get; set; } = -1;
+
+    /// <summary>
     /// Offsets committed in transactions that have not ended, by producer id: invisible to OffsetFetch until the
     /// transaction's COMMIT marker reaches the group's __consumer_offsets partition, dropped by its ABORT marker.
     /// </summary>

@@ -119,20 +119,20 @@ internal sealed partial class GroupCoordinator
                     return outcome;
                 }
                 RemoveOffsets(group, deleting, write.LogOffset);
-                RemoveIfEmpty(group);
+                RemoveIfEmpty(group, write.LogOffset);
                 Diagnostics.GroupLog.GroupDeleted(_logger, groupId);
                 return ErrorCode.None;
             });
     }
 
     /// <summary>
-    /// A group whose tombstone is durable goes Dead unless it came back to life while the tombstone was on its way (a
-    /// member joined, or an offset was committed after it): then it lives on, as it would when the log is read again.
-    /// Caller holds the lock.
+    /// A group whose tombstone (written at <paramref name="tombstonesAt"/>) is durable goes Dead unless it came back to
+    /// life while the tombstone was on its way (a member joined, or an offset was committed after it, durable yet or
+    /// not): then it lives on, as it would when the log is read again. Caller holds the lock.
     /// </summary>
-    private void RemoveIfEmpty(Group group)
+    private void RemoveIfEmpty(Group group, long tombstonesAt)
     {
-        if (group.State != GroupState.Empty || group.MemberCount > 0 || group.Offsets.Count > 0)
+        if (group.State != GroupState.Empty || group.MemberCount > 0 || group.Offsets.Count > 0 || group.LastCommitAppendedAt > tombstonesAt)
         {
             return;
         }

@@ -128,7 +128,7 @@ internal sealed partial class GroupCoordinator
                 }
                 if (removesGroup && group.PendingTransactionalOffsets.Count == 0)
                 {
-                    RemoveIfEmpty(group);
+                    RemoveIfEmpty(group, write.LogOffset);
                 }
                 return ErrorCode.None;
             });

@@ -41,7 +41,9 @@ internal sealed partial class GroupCoordinator
                     return Appended<IReadOnlyList<ErrorCode>>.Refused(errors);
                 }
                 (var records, committed) = OffsetRecords(groupId, entries, now.ToUnixTimeMilliseconds(), errors);
-                return Appended<IReadOnlyList<ErrorCode>>.Written(Store(group, records, now));
+                var write = Store(group, records, now);
+                group.LastCommitAppendedAt = write.LogOffset;
+                return Appended<IReadOnlyList<ErrorCode>>.Written(write);
             },
             (write, outcome) => Adopt(group, write, outcome, committed, errors));
     }

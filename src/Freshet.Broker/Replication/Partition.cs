@@ -18,14 +18,14 @@ namespace Freshet.Broker.Replication;
 internal sealed partial class Partition
 {
     private readonly object _gate = new();
-    private int _leaderAppends;
-    private int _roleChangesWaiting;
     private readonly TimeProvider _time;
     private readonly IAlterPartitionChannel? _alterPartition;
     private readonly Dictionary<int, FollowerState> _followers = [];
     private TaskCompletionSource _appended = NewSignal();
     private TaskCompletionSource _highWatermarkMoved = NewSignal();
     private int[] _replicas;
+    private int _leaderAppends;
+    private int _roleChangesWaiting;
     private int[] _isr;
     private bool _isLeader;
 
@@ -185,27 +185,29 @@ internal sealed partial class Partition
     /// <exception cref="ProducerStateException">The producer state refuses the batch (OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH, ...).</exception>
     public LogAppendInfo AppendAsLeader(Span<byte> batches, AppendOrigin origin = AppendOrigin.Client)
     {
-        LogAppendInfo info;
-        bool highWatermarkMoved;
+        LogAppendInfo info = default;
+        var appended = false;
+        var highWatermarkMoved = false;
         var epoch = EnterLeaderAppend();
         try
         {
             info = Log.Append(batches, epoch, origin);
+            appended = !info.IsDuplicate;
         }
         finally
         {
             lock (_gate)
             {
                 LeaveLeaderAppend();
+                if (appended)
+                {
+                    highWatermarkMoved = TryAdvanceHighWatermark();
+                }
             }
         }
         if (info.IsDuplicate)
         {
             return info;
-        }
-        lock (_gate)
-        {
-            highWatermarkMoved = TryAdvanceHighWatermark();
         }
         SignalAppend();
         if (highWatermarkMoved)
