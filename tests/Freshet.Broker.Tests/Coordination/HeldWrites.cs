@@ -38,6 +38,18 @@ internal sealed class HeldWrites
         return InternalWrite.Replicating(logOffset, replication.Task);
     }
 
+    /// <summary>Completes the oldest held write alone: it became durable while the later ones are still on their way.</summary>
+    public void ReleaseOldest()
+    {
+        TaskCompletionSource<ErrorCode> oldest;
+        lock (_held)
+        {
+            oldest = _held[0];
+            _held.RemoveAt(0);
+        }
+        oldest.SetResult(ErrorCode.None);
+    }
+
     /// <summary>Completes every held write with <paramref name="outcome"/> (None: the in-sync replicas have it).</summary>
     public void Release(ErrorCode outcome = ErrorCode.None, bool newestFirst = false)
     {

@@ -69,6 +69,24 @@ public sealed class GroupRemovalDurabilityTests
     }
 
     [Fact]
+    public async Task A_deletion_durable_while_a_later_commit_is_still_on_its_way_keeps_the_group_for_it()
+    {
+        var kit = CommittedEmptyGroup();
+        kit.Store.Replicas.Holding = true;
+
+        var delete = kit.Coordinator.DeleteGroupAsync("g").AsTask();
+        var commit = kit.Coordinator.CommitAsync("g", -1, "", null, [new(P0, 8, -1, "")]).AsTask();
+        kit.Store.Replicas.ReleaseOldest();
+        Assert.Equal(ErrorCode.None, await delete.WaitAsync(Patience));
+        Assert.False(commit.IsCompleted);
+        kit.Store.Replicas.Release();
+
+        Assert.Equal([ErrorCode.None], await commit.WaitAsync(Patience));
+        Assert.Equal(8, Fetched(kit));
+        Assert.Equal(8, Fetched(new GroupTestKit(store: kit.Store)));
+    }
+
+    [Fact]
     public async Task OffsetDelete_answers_once_the_tombstones_are_durable_and_a_failed_one_keeps_the_offset()
     {
         var kit = CommittedEmptyGroup();
