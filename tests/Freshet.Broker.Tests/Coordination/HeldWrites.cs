@@ -38,30 +38,27 @@ internal sealed class HeldWrites
         return InternalWrite.Replicating(logOffset, replication.Task);
     }
 
-    /// <summary>Completes the oldest held write alone: it became durable while the later ones are still on their way.</summary>
-    public void ReleaseOldest()
+    /// <summary>Completes the oldest or the newest held write alone: it became durable while the others are still on their way.</summary>
+    public void ReleaseOne(bool oldest)
     {
-        TaskCompletionSource<ErrorCode> oldest;
+        TaskCompletionSource<ErrorCode> write;
         lock (_held)
         {
-            oldest = _held[0];
-            _held.RemoveAt(0);
+            var index = oldest ? 0 : _held.Count - 1;
+            write = _held[index];
+            _held.RemoveAt(index);
         }
-        oldest.SetResult(ErrorCode.None);
+        write.SetResult(ErrorCode.None);
     }
 
     /// <summary>Completes every held write with <paramref name="outcome"/> (None: the in-sync replicas have it).</summary>
-    public void Release(ErrorCode outcome = ErrorCode.None, bool newestFirst = false)
+    public void Release(ErrorCode outcome = ErrorCode.None)
     {
         TaskCompletionSource<ErrorCode>[] held;
         lock (_held)
         {
             held = [.. _held];
             _held.Clear();
-        }
-        if (newestFirst)
-        {
-            Array.Reverse(held);
         }
         foreach (var write in held)
         {

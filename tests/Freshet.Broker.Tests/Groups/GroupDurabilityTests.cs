@@ -55,8 +55,11 @@ public sealed class GroupDurabilityTests
 
         var first = kit.Coordinator.CommitAsync("g", -1, "", null, [new(P0, 10, -1, "")]).AsTask();
         var second = kit.Coordinator.CommitAsync("g", -1, "", null, [new(P0, 20, -1, "")]).AsTask();
-        kit.Store.Replicas.Release(newestFirst: true);
-        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(30));
+        kit.Store.Replicas.ReleaseOne(oldest: false);
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(20, Fetched(kit));
+        kit.Store.Replicas.Release();
+        await first.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(20, Fetched(kit));
     }
