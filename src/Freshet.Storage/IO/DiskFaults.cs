@@ -33,34 +33,29 @@ public sealed class DiskFaults
         }
     }
 
-    /// <summary>Before an append writes its bytes: stalls on a hold, then fails as <see cref="ThrowIfFailing"/> does.</summary>
-    internal void BeforeWrite(string logDir)
+    /// <summary>Before an append writes its bytes: stalls while a hold on <paramref name="logDir"/> lasts.</summary>
+    internal void StallIfHeld(string logDir)
     {
         if (!_held.IsEmpty && _held.TryRemove(logDir, out var held))
         {
             held.Stall();
         }
-        ThrowIfFailing(logDir, "write");
     }
 
-    /// <summary>One stalled write: <see cref="Reached"/> completes when it stalls; <see cref="Release"/> lets it go on or fail.</summary>
+    /// <summary>One stalled write: <see cref="Reached"/> completes when it stalls; <see cref="Release"/> lets it go on.</summary>
     public sealed class HeldWrite
     {
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource<bool> _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Reached => _reached.Task;
 
-        /// <summary>Lets the write go on, or with <paramref name="fail"/> end in an I/O error.</summary>
-        public void Release(bool fail = false) => _released.TrySetResult(fail);
+        public void Release() => _released.TrySetResult();
 
         internal void Stall()
         {
             _reached.TrySetResult();
-            if (_released.Task.GetAwaiter().GetResult())
-            {
-                throw new IOException("Injected I/O error: held write failed.");
-            }
+            _released.Task.GetAwaiter().GetResult();
         }
     }
 }

@@ -27,8 +27,8 @@ internal sealed class LogDirHealth(string logDir, DiskFaults? faults, ILogger lo
     /// <summary>The faulty-disk hook: throws when a test failed this dir.</summary>
     public void InjectFault(string operation) => faults?.ThrowIfFailing(LogDir, operation);
 
-    /// <summary>Before an append writes its record bytes: a test may stall it, as a slow disk would, or fail it.</summary>
-    public void InjectWriteFault() => faults?.BeforeWrite(LogDir);
+    /// <summary>Before an append writes its record bytes: a test may stall it, as a slow disk would.</summary>
+    public void InjectWriteStall() => faults?.StallIfHeld(LogDir);
 
     /// <summary>Takes the dir offline and returns the error to throw in place of <paramref name="error"/>.</summary>
     public KafkaStorageException Fail(TopicPartition tp, string operation, IOException error)

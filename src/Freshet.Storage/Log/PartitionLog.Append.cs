@@ -59,7 +59,7 @@ public sealed partial class PartitionLog
                 rollSnapshot = Producers.ProducerSnapshot.Write(_producers);
             }
             Health.InjectFault("append");
-            Health.InjectWriteFault();
+            Health.InjectWriteStall();
             active.Append(batches, now);
             ApplyProducers(batches, active);
             if (leaderEpoch > _epochs.LatestEpoch)
