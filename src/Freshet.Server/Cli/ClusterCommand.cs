@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net;
-using System.Net.Sockets;
 using Freshet.Server.Cluster;
 
 namespace Freshet.Server.Cli;
@@ -79,7 +77,7 @@ internal sealed class ClusterCommand
             _logLevel,
         };
         up.SetAction((parseResult, cancellationToken) =>
-            ClusterSupervisor.RunAsync(Bind(parseResult), FreePort, Console.Out, Console.Error, cancellationToken));
+            ClusterSupervisor.RunAsync(Bind(parseResult), ListenPorts.TakeFree, Console.Out, Console.Error, cancellationToken));
         Command = new Command("cluster", "Run a local multi-node cluster for development.") { up };
     }
 
@@ -105,12 +103,5 @@ internal sealed class ClusterCommand
         if (parseResult.Errors.Count > 0)
             throw new ArgumentException(parseResult.Errors[0].Message, nameof(args));
         return cluster.Bind(parseResult);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

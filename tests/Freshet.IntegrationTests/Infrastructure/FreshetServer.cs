@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Freshet.Server.Cluster;
 
 namespace Freshet.IntegrationTests.Infrastructure;
 
@@ -48,7 +47,7 @@ public sealed partial class FreshetServer : IAsyncDisposable
         }
     }
 
-    public static int FreePort() => ServerPorts.Take();
+    public static int FreePort() => ListenPorts.TakeFree();
 
     /// <param name="overrides">Broker properties passed as --override key=value.</param>
     public static Task<FreshetServer> StartAsync(string dataDirectory, int port, params string[] overrides) =>

@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Freshet.Server.Cluster;
 using Freshet.Metadata.Quorum;
 using Freshet.Metadata.Records;
 
@@ -19,7 +18,7 @@ internal sealed class QuorumHarness : IAsyncDisposable
         _snapshotEveryEntries = snapshotEveryEntries;
         var voters = new List<QuorumVoter>();
         for (var id = 1; id <= nodes; id++)
-            voters.Add(new QuorumVoter(id, "127.0.0.1", FreePort()));
+            voters.Add(new QuorumVoter(id, "127.0.0.1", ListenPorts.TakeFree()));
         Voters = voters;
     }
 
@@ -101,12 +100,5 @@ internal sealed class QuorumHarness : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,22 +2,23 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Freshet.IntegrationTests.Infrastructure;
+namespace Freshet.Server.Cluster;
 
 /// <summary>
-/// Ports for test servers to listen on, taken below the kernel's ephemeral range. A port the kernel hands out for
-/// "any free port" comes from the same range as the local ports of outgoing connections, so between the probe that
-/// found it free and the server's bind, a client's or another node's connect() could take it (a CI run failed on
-/// "Address already in use" for a Raft port that way). Ports below the range are never used for connections, and the
-/// ones handed out here are spread from a random start, so concurrent clusters do not pick the same ones.
+/// Free ports for a node to listen on later, when the port must be known before the node starts (a controller
+/// quorum's voters all name each other's ports). They are taken below the kernel's ephemeral range: a port the kernel
+/// hands out for "any free port" comes from the same range as the local ports of outgoing connections, so between the
+/// probe that found it free and the node's bind, another node's connect() could take it ("Address already in use").
+/// Ports below the range are never given to connections, and they are handed out from a random start so that
+/// separate processes picking at the same time do not probe the same ones.
 /// </summary>
-internal static class ServerPorts
+internal static class ListenPorts
 {
     private const int Lowest = 10_000;
     private static readonly int s_span = EphemeralLow() - Lowest;
     private static int s_next = Random.Shared.Next(Math.Max(1, s_span));
 
-    public static int Take()
+    public static int TakeFree()
     {
         if (s_span < 1_000)
             return AnyFreePort();
@@ -30,11 +31,12 @@ internal static class ServerPorts
         throw new InvalidOperationException($"No free port between {Lowest} and {Lowest + s_span}.");
     }
 
+    /// <summary>Probes the wildcard address, so a port some process holds on any one address counts as taken.</summary>
     private static bool IsFree(int port)
     {
         try
         {
-            using var probe = new TcpListener(IPAddress.Loopback, port);
+            using var probe = new TcpListener(IPAddress.Any, port);
             probe.Start();
             return true;
         }
