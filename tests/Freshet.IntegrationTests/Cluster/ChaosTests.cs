@@ -42,6 +42,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             $"acknowledged {log.AcknowledgedCount}, read {log.ReadCount}, failed deliveries: {log.Failures}, "
             + $"longest time without a successful produce: {log.LongestGapMs(chaosStart, chaosEnd):0} ms");
         traffic.AssertEveryAcknowledgedRecordReadOnceInOrder();
+        output.WriteLine($"records written again by the client under a bumped producer epoch: {traffic.ResentByTheClient}");
         await traffic.AssertReplicasAgreeAsync();
     }
 

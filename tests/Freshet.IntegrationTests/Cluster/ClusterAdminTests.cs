@@ -20,7 +20,7 @@ public sealed class ClusterAdminTests
     {
         await using var cluster = await FreshetCluster.StartAsync(3, FreshetCluster.FastFailover);
         await cluster.WaitForBrokersAsync(Deadline);
-        var controller = await cluster.ActiveControllerAsync();
+        var controller = await cluster.WaitForActiveControllerAsync(Deadline);
         var other = controller % 3 + 1;
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.Node(other).BootstrapServers }).Build();
 

@@ -33,8 +33,7 @@ public sealed class CommitDurabilityTests
         var lastAcknowledged = CommitOneByOne(config, partition, Messages / 2);
         Assert.Equal(Messages / 2, lastAcknowledged);
         var offsetsPartition = GroupPartitioner.PartitionFor(config.GroupId, OffsetsPartitions);
-        var coordinator = cluster.NodeLeading("__consumer_offsets", offsetsPartition);
-        Assert.True(coordinator > 0, "the group's __consumer_offsets partition has a leader");
+        var coordinator = await cluster.WaitForLeaderAsync("__consumer_offsets", offsetsPartition, Deadline);
 
         // Killed right after the last acknowledgement: only what every in-sync replica has survives.
         await cluster.KillAsync(coordinator);
@@ -77,7 +76,7 @@ public sealed class CommitDurabilityTests
         }
 
         // Killed right after the acknowledgements: the new coordinator reads both deletions from the replicas.
-        var coordinator = cluster.NodeLeading("__consumer_offsets", offsetsPartition);
+        var coordinator = await cluster.WaitForLeaderAsync("__consumer_offsets", offsetsPartition, Deadline);
         await cluster.KillAsync(coordinator);
         await cluster.WaitForLeaderAsync("__consumer_offsets", offsetsPartition, Deadline, notNode: coordinator);
         foreach (var group in new[] { deletedGroup, prunedGroup })

@@ -23,12 +23,12 @@ public sealed class DedicatedRolesTests
     {
         await using var cluster = await FreshetCluster.StartDedicatedAsync(controllers: 3, brokers: 3, [.. FreshetCluster.FastFailover, "min.insync.replicas=2"]);
         await cluster.WaitForBrokersAsync(Deadline);
-        var brokers = cluster.Metadata(null, TimeSpan.FromSeconds(5))!.Brokers.Select(b => b.BrokerId).Order().ToArray();
+        var brokers = (await cluster.WaitForMetadataAsync(null, Deadline)).Brokers.Select(b => b.BrokerId).Order().ToArray();
         Assert.Equal(cluster.BrokerIds.ToArray(), brokers);
 
         await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 3 });
         await WaitForFullIsrAsync(cluster, Topic, Partitions, 3);
-        foreach (var replica in cluster.Metadata(Topic, TimeSpan.FromSeconds(5))!.Topics[0].Partitions.SelectMany(p => p.Replicas))
+        foreach (var replica in (await cluster.WaitForMetadataAsync(Topic, Deadline)).Topics[0].Partitions.SelectMany(p => p.Replicas))
             Assert.Contains(replica, cluster.BrokerIds);
 
         using var producer = new ProducerBuilder<string, string>(ReliableProducer(cluster)).Build();

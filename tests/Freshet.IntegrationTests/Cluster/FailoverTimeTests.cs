@@ -25,7 +25,7 @@ public sealed class FailoverTimeTests
         await WaitForFullIsrAsync(cluster, Topic, 3, 3);
         // A leader that is not also the active controller: this is about the partition's failover, not the
         // controller election that killing the active controller adds before it.
-        var controller = await cluster.ActiveControllerAsync();
+        var controller = await cluster.WaitForActiveControllerAsync(Deadline);
         var (partition, leader) = PartitionLedByAnotherNode(cluster, controller);
 
         var config = ReliableProducer(cluster);

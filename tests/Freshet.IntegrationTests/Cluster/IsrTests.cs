@@ -19,7 +19,7 @@ public sealed class IsrTests
         await WaitForFullIsrAsync(cluster, Topic, 1, 3);
 
         var leader = await cluster.WaitForLeaderAsync(Topic, 0, Deadline);
-        var controller = await cluster.ActiveControllerAsync();
+        var controller = await cluster.WaitForActiveControllerAsync(Deadline);
         // Freeze a follower that is not also the active controller, so the ISR change is the only thing to wait for.
         var follower = FollowerToFreeze(leader, controller);
 

@@ -23,7 +23,7 @@ public sealed class MixedRolesTests
 
         await CreateTopicAsync(cluster, new TopicSpecification { Name = Topic, NumPartitions = Partitions, ReplicationFactor = 3 });
         await WaitForFullIsrAsync(cluster, Topic, Partitions, 3);
-        var hosted = cluster.Metadata(Topic, TimeSpan.FromSeconds(5))!.Topics[0].Partitions.Count(p => p.Replicas.Contains(BrokerOnly));
+        var hosted = (await cluster.WaitForMetadataAsync(Topic, Deadline)).Topics[0].Partitions.Count(p => p.Replicas.Contains(BrokerOnly));
         Assert.True(hosted >= 3, $"the broker-only node holds a replica of {hosted} of {Partitions} partitions");
 
         using var producer = new ProducerBuilder<string, string>(ReliableProducer(cluster)).Build();
@@ -42,7 +42,7 @@ public sealed class MixedRolesTests
             $"the next controller fences broker {controller}");
         await CreateTopicAsync(cluster, new TopicSpecification { Name = "after-failover", NumPartitions = 2, ReplicationFactor = 3 });
         await WaitForFullIsrAsync(cluster, "after-failover", 2, 3);
-        foreach (var partition in cluster.Metadata("after-failover", TimeSpan.FromSeconds(5))!.Topics[0].Partitions)
+        foreach (var partition in (await cluster.WaitForMetadataAsync("after-failover", Deadline)).Topics[0].Partitions)
             Assert.Contains(BrokerOnly, partition.Replicas);
         await ProduceKeyedAsync(producer, Topic, "after-controller-kill", 100, sent);
 

@@ -98,7 +98,7 @@ public sealed class NetworkPartitionTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<(int Partition, int Leader)> LeaderBesidesTheActiveControllerAsync(FreshetCluster cluster)
     {
-        var controller = await cluster.ActiveControllerAsync();
+        var controller = await cluster.WaitForActiveControllerAsync(Deadline);
         var fallback = (0, -1);
         for (var p = 0; p < Partitions; p++)
         {

@@ -10,6 +10,7 @@ public sealed class BrokerScope : IAsyncDisposable
 {
     private readonly TempDirectory _data = new();
     private readonly Dictionary<string, string> _settings;
+    private int? _port;
 
     private BrokerScope(Dictionary<string, string> settings) => _settings = settings;
 
@@ -29,9 +30,10 @@ public sealed class BrokerScope : IAsyncDisposable
     private Task<EmbeddedBroker> StartBrokerAsync()
     {
         // A restart comes back on the port it had, as a real broker does, so clients that outlive
-        // the restart reconnect instead of retrying a dead address for the rest of the test.
-        var port = Broker is null ? 0 : int.Parse(Broker.BootstrapServers[(Broker.BootstrapServers.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-        var options = new EmbeddedBrokerOptions { DataDirectory = _data.Path, Port = port };
+        // the restart reconnect instead of retrying a dead address for the rest of the test. The port is
+        // taken below the ephemeral range so that no client's connect() can take it while the broker is down.
+        _port ??= FreshetServer.FreePort();
+        var options = new EmbeddedBrokerOptions { DataDirectory = _data.Path, Port = _port.Value };
         foreach (var (key, value) in _settings)
         {
             options.Settings[key] = value;

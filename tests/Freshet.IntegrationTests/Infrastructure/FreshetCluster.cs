@@ -355,6 +355,29 @@ public sealed class FreshetCluster : IAsyncDisposable
     public Task WaitForBrokersAsync(TimeSpan deadline) =>
         WaitUntilAsync(() => Metadata(null, TimeSpan.FromSeconds(3))?.Brokers.Count == BrokerCount, deadline, $"metadata lists {BrokerCount} brokers");
 
+    /// <summary>The active controller once a node names one; a node that is busy or between elections is asked again.</summary>
+    public async Task<int> WaitForActiveControllerAsync(TimeSpan deadline)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var controller = await ActiveControllerAsync();
+            if (controller > 0)
+                return controller;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"Not within {deadline.TotalSeconds:0} s: a node names the active controller");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>The cluster's metadata (a topic's, or the brokers' when <paramref name="topic"/> is null) once a node answers.</summary>
+    public async Task<Confluent.Kafka.Metadata> WaitForMetadataAsync(string? topic, TimeSpan deadline)
+    {
+        Confluent.Kafka.Metadata? metadata = null;
+        await WaitUntilAsync(() => (metadata = Metadata(topic, TimeSpan.FromSeconds(5))) is not null, deadline, $"a node answers Metadata for {topic ?? "the cluster"}");
+        return metadata!;
+    }
+
     /// <summary>Waits until the partition has a leader and returns it.</summary>
     public async Task<int> WaitForLeaderAsync(string topic, int partition, TimeSpan deadline, int notNode = -1)
     {

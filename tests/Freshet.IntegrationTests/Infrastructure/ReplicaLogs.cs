@@ -8,8 +8,11 @@ namespace Freshet.IntegrationTests.Infrastructure;
 /// </summary>
 public static class ReplicaLogs
 {
-    /// <summary>One stored batch: the offsets it covers and its CRC-32C (over attributes to the end of the batch).</summary>
-    public readonly record struct StoredBatch(long BaseOffset, long LastOffset, uint Crc);
+    /// <summary>
+    /// One stored batch: the offsets it covers, its CRC-32C (over attributes to the end of the batch), and the
+    /// producer id, epoch and base sequence it was written with, which tell a retried batch from a re-sent one.
+    /// </summary>
+    public readonly record struct StoredBatch(long BaseOffset, long LastOffset, uint Crc, long ProducerId, short ProducerEpoch, int BaseSequence);
 
     public static List<StoredBatch> Read(string partitionDirectory)
     {
@@ -23,8 +26,9 @@ public static class ReplicaLogs
             var bytes = File.ReadAllBytes(segment);
             var position = 0;
             // Batch layout: baseOffset int64, batchLength int32, partitionLeaderEpoch int32, magic int8, crc uint32,
-            // attributes int16, lastOffsetDelta int32, ... (batchLength counts from partitionLeaderEpoch on).
-            while (position + 27 <= bytes.Length)
+            // attributes int16, lastOffsetDelta int32, baseTimestamp int64, maxTimestamp int64, producerId int64,
+            // producerEpoch int16, baseSequence int32, ... (batchLength counts from partitionLeaderEpoch on).
+            while (position + 61 <= bytes.Length)
             {
                 var baseOffset = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(position));
                 var length = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(position + 8));
@@ -32,7 +36,13 @@ public static class ReplicaLogs
                     break;
                 var crc = BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(position + 17));
                 var lastOffsetDelta = BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(position + 23));
-                batches.Add(new StoredBatch(baseOffset, baseOffset + lastOffsetDelta, crc));
+                batches.Add(new StoredBatch(
+                    baseOffset,
+                    baseOffset + lastOffsetDelta,
+                    crc,
+                    BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(position + 43)),
+                    BinaryPrimitives.ReadInt16BigEndian(bytes.AsSpan(position + 51)),
+                    BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(position + 53))));
                 position += 12 + length;
             }
         }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Confluent.Kafka;
 using Freshet.Broker.InterBroker;
 using Freshet.Broker.Transactions;
@@ -106,12 +104,8 @@ public sealed class RemoteTxnMarkerTests
 
         public bool TryGetLeader(StoragePartition partition, out int brokerId) => Leaders.TryGetValue(partition, out brokerId);
 
-        private static int ClosedPort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        /// <summary>A port nothing listens on: below the ephemeral range, so no broker of this run binds it by asking for port 0.</summary>
+        private static int ClosedPort() => FreshetServer.FreePort();
     }
 
     /// <summary>Every partition is led elsewhere here; a local write would be a routing bug.</summary>

@@ -115,7 +115,7 @@ public class BrokerLifecycleTests
     {
         await using var cluster = await ControllerCluster.StartAsync(nodes: 1, _ => new QuorumControllerOptions
         {
-            BrokerSessionTimeoutMs = 1500,
+            BrokerSessionTimeoutMs = 3000,
             SessionCheckIntervalMs = 50,
             LeaderImbalanceCheckIntervalMs = 3_600_000,
         });
@@ -141,7 +141,7 @@ public class BrokerLifecycleTests
     {
         await using var cluster = await ControllerCluster.StartAsync(nodes: 1, _ => new QuorumControllerOptions
         {
-            BrokerSessionTimeoutMs = 1000,
+            BrokerSessionTimeoutMs = 2000,
             BrokerHeartbeatIntervalMs = 100,
             LeaderImbalanceCheckIntervalMs = 3_600_000,
         });
@@ -162,7 +162,7 @@ public class BrokerLifecycleTests
         }
 
         // Never before its session timeout, however fast or slow the machine.
-        Assert.True(silentSince.ElapsedMilliseconds >= 1000, $"Fenced after {silentSince.ElapsedMilliseconds} ms.");
+        Assert.True(silentSince.ElapsedMilliseconds >= 2000, $"Fenced after {silentSince.ElapsedMilliseconds} ms.");
         Assert.False(active.Image.Brokers[2].Fenced);
         Assert.Equal(2, active.Image.Partition("t", 0)!.Leader);
     }

@@ -35,7 +35,8 @@ internal sealed class QuorumHarness : IAsyncDisposable
             NodeId = id,
             Voters = Voters,
             MetadataLogDir = MetadataDir(id),
-            ElectionTimeoutMs = 150,
+            // Long enough that a loaded test machine's pauses do not start elections the tests did not ask for.
+            ElectionTimeoutMs = 400,
             RequestTimeoutMs = 1000,
             SnapshotEveryEntries = _snapshotEveryEntries,
         });
