@@ -10,7 +10,7 @@ public sealed class ReplicationTests
     private static readonly Dictionary<string, string> Settings = new()
     {
         ["min.insync.replicas"] = "2",
-        ["replica.lag.time.max.ms"] = "1500",
+        ["replica.lag.time.max.ms"] = "3000",
         ["replica.fetch.backoff.ms"] = "100",
         ["replica.fetch.wait.max.ms"] = "200",
     };

@@ -20,7 +20,7 @@ public sealed class TransactionTimeoutTests
 
         // The records go out together, so the transaction is open well within its timeout when they are acknowledged
         // even on a loaded machine; awaited one by one they could outlive it and be fenced by the abort under test.
-        using var producer = TransactionalProducer(bootstrap, "slow-id", transactionTimeoutMs: 4_000);
+        using var producer = TransactionalProducer(bootstrap, "slow-id", transactionTimeoutMs: 8_000);
         producer.InitTransactions(TimeSpan.FromSeconds(30));
         producer.BeginTransaction();
         var sends = new List<Task>();
