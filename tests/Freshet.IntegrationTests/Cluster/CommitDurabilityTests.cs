@@ -98,11 +98,32 @@ public sealed class CommitDurabilityTests
         for (var i = 0; i < count; i++)
         {
             var record = ConsumeOne(consumer);
-            // Commit returns once the coordinator has answered without an error.
-            consumer.Commit([new TopicPartitionOffset(partition, record.Offset + 1)]);
+            CommitUntilAcknowledged(consumer, new TopicPartitionOffset(partition, record.Offset + 1));
             acknowledged = record.Offset + 1;
         }
         return acknowledged;
+    }
+
+    /// <summary>
+    /// Commit returns once the coordinator has answered without an error. A loaded machine can move the coordinator
+    /// before any kill (a missed heartbeat fences its broker), and a commit that fails then is sent again, as an
+    /// application would.
+    /// </summary>
+    private static void CommitUntilAcknowledged(IConsumer<Ignore, string> consumer, TopicPartitionOffset offset)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (true)
+        {
+            try
+            {
+                consumer.Commit([offset]);
+                return;
+            }
+            catch (KafkaException e) when (!e.Error.IsFatal && DateTime.UtcNow < until)
+            {
+                Thread.Sleep(200);
+            }
+        }
     }
 
     private static ConsumeResult<Ignore, string> ConsumeOne(IConsumer<Ignore, string> consumer)

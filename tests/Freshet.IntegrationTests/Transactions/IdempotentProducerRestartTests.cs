@@ -87,7 +87,7 @@ public sealed class IdempotentProducerRestartTests
                 }
                 await restart();
             }
-            var deadline = DateTime.UtcNow.AddSeconds(120);
+            var deadline = DateTime.UtcNow.AddSeconds(300);
             while (producer.Flush(TimeSpan.FromSeconds(1)) > 0 && DateTime.UtcNow < deadline)
             {
             }
@@ -121,7 +121,8 @@ public sealed class IdempotentProducerRestartTests
         QueueBufferingMaxMessages = RecordCount * 2,
         ReconnectBackoffMs = 50,
         ReconnectBackoffMaxMs = 500,
-        MessageTimeoutMs = 120_000,
+        // Every record is queued at the start, so its timeout also covers the restarts before it is sent.
+        MessageTimeoutMs = 300_000,
     };
 
     private static void ProduceOne(IProducer<byte[], byte[]> producer, string topic, int value, ConcurrentQueue<string> errors, Action onDelivered)
