@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Freshet.Broker.Configuration;
 using Freshet.Metadata.Quorum;
 
@@ -64,8 +62,9 @@ internal static class QuorumSettings
     {
         if (options.ControllerQuorumVoters is not { } text)
         {
-            // Not configured: a quorum of this node alone. Nobody dials its endpoint, so any free port will do.
-            var port = options.ControllerPort != 0 ? options.ControllerPort : FreeLoopbackPort(options.ControllerHost);
+            // Not configured: a quorum of this node alone. Nobody dials its endpoint, so any free port will do, as long
+            // as no outgoing connection takes it before the Raft listener binds it.
+            var port = options.ControllerPort != 0 ? options.ControllerPort : ListenPorts.TakeFree();
             return [new QuorumVoter(options.NodeId, options.ControllerHost, port)];
         }
         try
@@ -76,13 +75,5 @@ internal static class QuorumSettings
         {
             throw new ConfigException("controller.quorum.voters", text, e.Message);
         }
-    }
-
-    private static int FreeLoopbackPort(string host)
-    {
-        var address = IPAddress.TryParse(host, out var parsed) ? parsed : IPAddress.Loopback;
-        using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(address, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 }

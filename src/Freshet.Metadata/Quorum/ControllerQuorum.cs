@@ -118,8 +118,11 @@ public sealed class ControllerQuorum : IMetadataSource, IAsyncDisposable
         {
             await _cluster.ReplicateAsync(MetadataBatch.Encode(records), receipt, token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or NotLeaderException)
+        catch (Exception e) when (e is InvalidOperationException or NotLeaderException
+                                      || (e is OperationCanceledException && !token.IsCancellationRequested))
         {
+            // A cancellation the caller did not ask for is the Raft layer giving up the entry with its leadership. A
+            // later leader may still commit it, but this node can no longer tell; the caller retries on that leader.
             throw new NotControllerException($"Node {NodeId} lost leadership while appending: {e.Message}");
         }
         var offset = await receipt.Task.WaitAsync(token).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Freshet.Metadata.Quorum;
 using Freshet.Server.Cluster;
 
 namespace Freshet.Server.Cli;

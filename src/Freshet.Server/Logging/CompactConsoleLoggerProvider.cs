@@ -31,8 +31,10 @@ internal sealed class CompactConsoleLoggerProvider : ILoggerProvider
     public void Dispose()
     {
         _lines.CompleteAdding();
-        _writer.Join(TimeSpan.FromSeconds(2));
-        _lines.Dispose();
+        // The last lines (why the process stops) are worth a wait, but a console nobody reads must not hold up the
+        // exit for ever. A writer still running keeps the queue: disposing it under the writer would throw there.
+        if (_writer.Join(TimeSpan.FromSeconds(10)))
+            _lines.Dispose();
     }
 
     private void Enqueue(string line)

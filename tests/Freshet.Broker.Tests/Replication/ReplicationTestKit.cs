@@ -25,15 +25,17 @@ internal sealed class FakeAlterPartitionChannel : IAlterPartitionChannel
     public Task<AlterPartitionResult> AlterPartitionAsync(
         TopicPartition id, KafkaUuid topicId, int leaderEpoch, int partitionEpoch, IReadOnlyList<int> newIsr, CancellationToken cancellationToken)
     {
-        _calls.Enqueue((newIsr, partitionEpoch));
         var accepted = new AlterPartitionResult(ErrorCode.None, [.. newIsr], leaderEpoch, partitionEpoch + 1);
         if (!HoldNext)
         {
+            _calls.Enqueue((newIsr, partitionEpoch));
             return Task.FromResult(accepted);
         }
         HoldNext = false;
-        _held = new TaskCompletionSource<AlterPartitionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var held = _held;
+        var held = new TaskCompletionSource<AlterPartitionResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _held = held;
+        // Counted only once the hold can be released: a test that waits for the call and then releases it must find it.
+        _calls.Enqueue((newIsr, partitionEpoch));
         return held.Task.ContinueWith(_ => accepted, TaskScheduler.Default);
     }
 

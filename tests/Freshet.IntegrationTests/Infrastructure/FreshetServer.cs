@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
-using Freshet.Server.Cluster;
+using Freshet.Metadata.Quorum;
 
 namespace Freshet.IntegrationTests.Infrastructure;
 

@@ -115,7 +115,8 @@ public class BrokerLifecycleTests
     {
         await using var cluster = await ControllerCluster.StartAsync(nodes: 1, _ => new QuorumControllerOptions
         {
-            BrokerSessionTimeoutMs = 3000,
+            // Long enough that the heartbeating broker outlives any pause of a loaded test machine.
+            BrokerSessionTimeoutMs = 6000,
             SessionCheckIntervalMs = 50,
             LeaderImbalanceCheckIntervalMs = 3_600_000,
         });
@@ -139,9 +140,11 @@ public class BrokerLifecycleTests
     [Fact]
     public async Task Without_a_fixed_check_period_the_timer_fences_a_silent_broker_once_its_session_expires()
     {
+        // Long enough that the heartbeating broker outlives any pause of a loaded test machine.
+        const int SessionMs = 4000;
         await using var cluster = await ControllerCluster.StartAsync(nodes: 1, _ => new QuorumControllerOptions
         {
-            BrokerSessionTimeoutMs = 2000,
+            BrokerSessionTimeoutMs = SessionMs,
             BrokerHeartbeatIntervalMs = 100,
             LeaderImbalanceCheckIntervalMs = 3_600_000,
         });
@@ -162,7 +165,7 @@ public class BrokerLifecycleTests
         }
 
         // Never before its session timeout, however fast or slow the machine.
-        Assert.True(silentSince.ElapsedMilliseconds >= 2000, $"Fenced after {silentSince.ElapsedMilliseconds} ms.");
+        Assert.True(silentSince.ElapsedMilliseconds >= SessionMs, $"Fenced after {silentSince.ElapsedMilliseconds} ms.");
         Assert.False(active.Image.Brokers[2].Fenced);
         Assert.Equal(2, active.Image.Partition("t", 0)!.Leader);
     }

@@ -48,7 +48,7 @@ public class FailoverTests
         await using var cluster = await ControllerCluster.StartAsync(nodes: 3);
         var first = await cluster.ActiveAsync();
         await cluster.AddBrokersAsync(1, 2);
-        await first.CreateTopicAsync(new CreateTopicSpec("t", 2, 2));
+        Assert.Equal(ErrorCode.None, (await first.CreateTopicAsync(new CreateTopicSpec("t", 2, 2))).Error);
         var before = new List<ProducerIdsReply>
         {
             await first.AllocateProducerIdsAsync(1, cluster.Epochs[1]),
@@ -79,7 +79,7 @@ public class FailoverTests
         await using var cluster = await ControllerCluster.StartAsync(nodes: 3);
         var first = await cluster.ActiveAsync();
         await cluster.AddBrokersAsync(1, 2);
-        await first.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1, 2]]));
+        Assert.Equal(ErrorCode.None, (await first.CreateTopicAsync(new CreateTopicSpec("t", 0, 0, Assignments: [[1, 2]]))).Error);
 
         await cluster.StopNodeAsync(first.NodeId);
         var next = await cluster.ActiveAsync();
@@ -101,8 +101,8 @@ public class FailoverTests
         await using var cluster = await ControllerCluster.StartAsync(nodes: 3);
         var first = await cluster.ActiveAsync();
         await cluster.AddBrokersAsync(1, 2, 3);
-        await first.CreateTopicAsync(new CreateTopicSpec("u", 0, 0, Assignments: [[2, 1, 3]]));
-        await first.CreateTopicAsync(new CreateTopicSpec("solo", 0, 0, Assignments: [[1]]));
+        Assert.Equal(ErrorCode.None, (await first.CreateTopicAsync(new CreateTopicSpec("u", 0, 0, Assignments: [[2, 1, 3]]))).Error);
+        Assert.Equal(ErrorCode.None, (await first.CreateTopicAsync(new CreateTopicSpec("solo", 0, 0, Assignments: [[1]]))).Error);
 
         // Broker 1 asks to stop; it has not yet applied the changes that moved its leaderships, so it may not stop yet.
         var asked = await first.HeartbeatAsync(new BrokerHeartbeat(1, cluster.Epochs[1], 0, WantShutDown: true));

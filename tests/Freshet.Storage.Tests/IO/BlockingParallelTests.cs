@@ -38,6 +38,9 @@ public sealed class BlockingParallelTests
             {
                 throw new IOException("disk gone");
             }
+            // Bodies that take a while: without this, the other threads could run all 10,000 while the failing one is
+            // descheduled between its throw and the stop, and the test would fail with the code being right.
+            Thread.Sleep(1);
         });
 
         Assert.NotNull(failure);

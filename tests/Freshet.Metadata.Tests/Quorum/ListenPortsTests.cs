@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Freshet.Server.Cluster;
+using Freshet.Metadata.Quorum;
 
-namespace Freshet.Server.Tests;
+namespace Freshet.Metadata.Tests.Quorum;
 
 public class ListenPortsTests
 {
