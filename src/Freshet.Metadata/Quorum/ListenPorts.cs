@@ -6,9 +6,10 @@ namespace Freshet.Metadata.Quorum;
 
 /// <summary>
 /// Free ports for a node to listen on later, when the port must be known before the node starts (a controller
-/// quorum's voters all name each other's ports; a quorum of one still needs a Raft listener). They are taken below the kernel's ephemeral range: a port the kernel
-/// hands out for "any free port" comes from the same range as the local ports of outgoing connections, so between the
-/// probe that found it free and the node's bind, another node's connect() could take it ("Address already in use").
+/// quorum's voters all name each other's ports; a quorum of one still needs a Raft listener). They are taken below the
+/// kernel's ephemeral range: a port the kernel hands out for "any free port" comes from the same range as the local
+/// ports of outgoing connections, so between the probe that found it free and the node's bind, another node's
+/// connect() could take it ("Address already in use").
 /// Ports below the range are never given to connections, and they are handed out from a random start so that
 /// separate processes picking at the same time do not probe the same ones.
 /// </summary>
